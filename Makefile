@@ -1,0 +1,23 @@
+# BakePlanner: `make run` starts the app with demo data, `make test` runs every test.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test test-sqlite lint clean
+
+setup:
+	scripts/setup.sh
+	$(PY) manage.py migrate --no-input -v 0
+
+run: setup
+	$(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+
+test:
+	scripts/test.sh
+
+test-sqlite:
+	scripts/setup.sh
+	$(PY) -m pytest
+
+clean:
+	rm -rf .venv var staticfiles

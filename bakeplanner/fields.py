@@ -1,0 +1,34 @@
+"""Field shapes shared by the apps, so every money and quantity column has one precision."""
+
+from decimal import Decimal
+
+from django.db import models
+
+
+def money_field(**kwargs: object) -> models.DecimalField:
+    """Costs: at least 6 decimal places (SPEC §3); only DTOs and displays round."""
+    kwargs.setdefault("default", Decimal("0"))
+    return models.DecimalField(max_digits=18, decimal_places=6, **kwargs)  # type: ignore[arg-type]
+
+
+def unit_cost_field(**kwargs: object) -> models.DecimalField:
+    """Cost per base unit of a lot, kept effectively unrounded."""
+    return models.DecimalField(max_digits=24, decimal_places=12, **kwargs)  # type: ignore[arg-type]
+
+
+def base_quantity_field(**kwargs: object) -> models.DecimalField:
+    """A quantity in an ingredient's base unit (g, ml, each): 3 decimal places."""
+    return models.DecimalField(max_digits=16, decimal_places=3, **kwargs)  # type: ignore[arg-type]
+
+
+def entered_quantity_field(**kwargs: object) -> models.DecimalField:
+    """A quantity as a person entered it, in any unit (2.5 cup, 0.125 tsp)."""
+    return models.DecimalField(max_digits=14, decimal_places=4, **kwargs)  # type: ignore[arg-type]
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,58 @@
+"""A realistic demo household, safe to run again (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from bakeplanner.households import add_member, create_household
+from bakeplanner.models import Household
+from bakeplanner.tx import unit_of_work
+
+DEMO_HOUSEHOLD = "Demo Household"
+DEMO_USER = "demo"
+DEMO_PASSWORD = "bake-demo-2026"
+DEMO_VIEWER = "demo-viewer"
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo household with a pantry, recipes, recipients and events."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", default=DEMO_PASSWORD)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()
+        with transaction.atomic():
+            household = Household.objects.filter(name__iexact=DEMO_HOUSEHOLD).first()
+            if household is None:
+                household = create_household(DEMO_HOUSEHOLD)
+            user = User.objects.filter(username=DEMO_USER).first()
+            if user is None:
+                user = User.objects.create_user(DEMO_USER, password=options["password"])
+                user.is_staff = True
+                user.is_superuser = True
+                user.save()
+            add_member(household, user, "member")
+            viewer = User.objects.filter(username=DEMO_VIEWER).first()
+            if viewer is None:
+                viewer = User.objects.create_user(DEMO_VIEWER, password=options["password"])
+            add_member(household, viewer, "viewer")
+        with unit_of_work(household, actor=user) as tx:
+            seed_household(tx)
+        self.stdout.write(
+            f"Demo household ready. Log in as {DEMO_USER} / {options['password']} "
+            f"(read-only: {DEMO_VIEWER} / {options['password']})."
+        )
+
+
+def seed_household(tx: Any) -> None:
+    """Each app adds its part; every part skips what already exists."""
+    from events.demo import seed_events
+    from production.demo import seed_pantry
+
+    pantry = seed_pantry(tx)
+    seed_events(tx, pantry)

@@ -1,0 +1,55 @@
+"""Households and membership: the owner of every other row."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Household(models.Model):
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="household_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    MEMBER = "member"
+    VIEWER = "viewer"
+    ROLE_CHOICES = [(MEMBER, "Member"), (VIEWER, "Viewer (read only)")]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLE_CHOICES, default=MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["member", "viewer"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.household} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role == self.MEMBER
+
+
+class HouseholdOwned(models.Model):
+    """Abstract base: every household-owned table has a `household` foreign key."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,144 @@
+"""Events, recipients, packages, assignments and targets (SPEC §4, events app)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from bakeplanner.fields import TimeStamped
+from bakeplanner.models import HouseholdOwned
+from production.models import FinishedGood, Recipe
+
+
+class Event(HouseholdOwned, TimeStamped):
+    name = models.CharField(max_length=120)
+    event_date = models.DateField()
+    slug = models.SlugField(max_length=140)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-event_date", "name"]
+        constraints = [
+            models.UniqueConstraint("household", Lower("name"), name="event_name_unique_ci"),
+            models.UniqueConstraint(fields=["household", "slug"], name="event_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def year(self) -> int:
+        """Derived from the date, never stored."""
+        return self.event_date.year
+
+
+class Recipient(HouseholdOwned, TimeStamped):
+    name = models.CharField(max_length=120)
+    household_name = models.CharField("household or family name", max_length=120, blank=True)
+    address = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Package(HouseholdOwned, TimeStamped):
+    """What one recipient receives."""
+
+    name = models.CharField(max_length=120)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("household", Lower("name"), name="package_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PackageItem(HouseholdOwned, TimeStamped):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="items")
+    finished_good = models.ForeignKey(
+        FinishedGood, on_delete=models.PROTECT, related_name="package_items"
+    )
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "finished_good"], name="package_item_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="package_item_positive"),
+        ]
+
+
+class Assignment(HouseholdOwned, TimeStamped):
+    """A recipient receives `quantity` of a package at an event."""
+
+    PENDING = "pending"
+    READY = "ready"
+    DELIVERED = "delivered"
+    STATUS_CHOICES = [(PENDING, "Pending"), (READY, "Ready"), (DELIVERED, "Delivered")]
+    # Forward only, no skipping; delivered is final.
+    NEXT_STATUS = {PENDING: READY, READY: DELIVERED, DELIVERED: None}
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="assignments")
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="assignments")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="assignments")
+    quantity = models.PositiveIntegerField(default=1)
+    notes = models.TextField(blank=True)
+    fulfillment_status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+
+    class Meta:
+        ordering = ["recipient__name", "package__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient", "package"], name="assignment_unique_triple"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="assignment_quantity_min1"),
+            models.CheckConstraint(
+                condition=Q(fulfillment_status__in=["pending", "ready", "delivered"]),
+                name="assignment_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} × {self.package_id} at {self.event_id}"
+
+
+class ProductionTarget(HouseholdOwned, TimeStamped):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="production_targets")
+    recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="+")
+    target_batches = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recipe__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipe"], name="production_target_once"),
+            models.CheckConstraint(
+                condition=Q(target_batches__gt=0), name="production_target_positive"
+            ),
+        ]
+
+
+class AssemblyTarget(HouseholdOwned, TimeStamped):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="assembly_targets")
+    finished_good = models.ForeignKey(FinishedGood, on_delete=models.PROTECT, related_name="+")
+    target_quantity = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["finished_good__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "finished_good"], name="assembly_target_once"),
+            models.CheckConstraint(
+                condition=Q(target_quantity__gt=0), name="assembly_target_positive"
+            ),
+        ]

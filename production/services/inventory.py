@@ -1,0 +1,209 @@
+"""FIFO stock: on-hand quantities and consumption of inventory lots (SPEC §5.1).
+
+Every write that moves stock locks the lots it may draw (`select_for_update`, in primary
+key order so two writers never wait on each other in opposite orders) before it checks
+availability, and validates the whole draw before it changes any lot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from bakeplanner.errors import InsufficientInventory, ValidationFailed
+from bakeplanner.logs import log_debug, log_operation
+from bakeplanner.money import cost_to_string, qty_to_string, to_decimal
+from bakeplanner.tx import Tx
+from bakeplanner.units import to_base
+from production.models import Ingredient, InventoryLot
+from production.services.lookup import get_owned
+
+__all__ = ["consume_fifo", "get_on_hand"]
+
+logger = logging.getLogger("bakeplanner.production.inventory")
+
+COST_PLACES = Decimal("0.000001")
+
+
+def line_cost(quantity: Decimal, unit_cost: Decimal) -> Decimal:
+    """Cost of a draw, kept at 6 decimal places (only DTOs round to cents)."""
+    return (quantity * unit_cost).quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Draw:
+    lot: InventoryLot
+    quantity: Decimal
+    cost: Decimal
+
+
+@dataclass
+class FifoPlan:
+    """What a FIFO consumption of one ingredient would take, lot by lot."""
+
+    ingredient: Ingredient
+    needed: Decimal
+    available: Decimal
+    draws: list[Draw] = field(default_factory=list)
+
+    @property
+    def consumed(self) -> Decimal:
+        return sum((d.quantity for d in self.draws), Decimal(0))
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(Decimal(0), self.needed - self.available)
+
+    @property
+    def satisfied(self) -> bool:
+        return self.shortfall == 0
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum((d.cost for d in self.draws), Decimal(0))
+
+    def shortage_item(self) -> dict[str, Any]:
+        return {
+            "ingredient_id": self.ingredient.pk,
+            "name": self.ingredient.name,
+            "needed": qty_to_string(self.needed),
+            "available": qty_to_string(self.available),
+            "unit": self.ingredient.base_unit,
+        }
+
+
+def lots_for(tx: Tx, ingredient_ids: Iterable[int], *, lock: bool) -> dict[int, list[InventoryLot]]:
+    """Lots with stock per ingredient, oldest first; locked in primary-key order when asked."""
+    ids = sorted(set(ingredient_ids))
+    queryset = tx.objects(InventoryLot).filter(ingredient_id__in=ids, quantity_remaining__gt=0)
+    if lock:
+        # A fixed lock order (by id) keeps concurrent recorders from deadlocking.
+        queryset = queryset.select_for_update().order_by("id")
+    by_ingredient: dict[int, list[InventoryLot]] = {i: [] for i in ids}
+    for lot in queryset:
+        by_ingredient[lot.ingredient_id].append(lot)
+    for lots in by_ingredient.values():
+        lots.sort(key=lambda lot: (lot.received_on, lot.pk))
+    return by_ingredient
+
+
+def plan_fifo(ingredient: Ingredient, needed: Decimal, lots: list[InventoryLot]) -> FifoPlan:
+    """Draw `needed` (base unit) from `lots` (oldest first) without touching the database."""
+    available = sum((lot.quantity_remaining for lot in lots), Decimal(0))
+    plan = FifoPlan(ingredient=ingredient, needed=needed, available=available)
+    left = needed
+    for lot in lots:
+        if left <= 0:
+            break
+        take = min(left, lot.quantity_remaining)
+        if take > 0:
+            plan.draws.append(Draw(lot=lot, quantity=take, cost=line_cost(take, lot.cost_per_unit)))
+            left -= take
+    return plan
+
+
+def apply_plans(tx: Tx, plans: Iterable[FifoPlan]) -> None:
+    """Take the planned quantities off their (locked) lots. Plans must be satisfied."""
+    tx.require()
+    for plan in plans:
+        for draw in plan.draws:
+            draw.lot.quantity_remaining -= draw.quantity
+            draw.lot.save(using=tx.using, update_fields=["quantity_remaining"])
+
+
+def raise_if_short(tx: Tx, operation: str, plans: Iterable[FifoPlan]) -> None:
+    """Refuse with every short ingredient named, and log each shortage as a WARNING."""
+    short = [plan for plan in plans if not plan.satisfied]
+    if not short:
+        return
+    for plan in short:
+        log_operation(
+            logger,
+            tx,
+            operation,
+            "rejected",
+            message=(
+                f"{operation}: not enough {plan.ingredient.name} "
+                f"(needed {qty_to_string(plan.needed)} {plan.ingredient.base_unit}, "
+                f"available {qty_to_string(plan.available)})"
+            ),
+            ingredient_id=plan.ingredient.pk,
+            ingredient_name=plan.ingredient.name,
+            needed=qty_to_string(plan.needed),
+            available=qty_to_string(plan.available),
+            unit=plan.ingredient.base_unit,
+        )
+    raise InsufficientInventory([plan.shortage_item() for plan in short])
+
+
+def get_on_hand(tx: Tx, ingredient_id: int) -> Decimal:
+    """Stock of an ingredient in its base unit: the sum of its lots' remaining quantities."""
+    tx.require()
+    ingredient = get_owned(tx, Ingredient, ingredient_id)
+    total = tx.objects(InventoryLot).filter(ingredient=ingredient).aggregate(
+        total=Sum("quantity_remaining")
+    )["total"]
+    return to_decimal(total)
+
+
+def consume_fifo(
+    tx: Tx,
+    ingredient_id: int,
+    quantity: Any,
+    unit: str,
+    *,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Consume an ingredient oldest lot first; a real call that cannot be met changes nothing."""
+    tx.require()
+    ingredient = get_owned(tx, Ingredient, ingredient_id)
+    try:
+        amount = to_decimal(quantity)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{quantity!r} is not a number.", field="quantity") from None
+    if amount <= 0:
+        raise ValidationFailed("The quantity must be more than zero.", field="quantity")
+    needed = to_base(
+        amount,
+        unit,
+        ingredient.stock_family,
+        density_g_per_cup=ingredient.density_g_per_cup,
+        ingredient_name=ingredient.name,
+    )
+    lots = lots_for(tx, [ingredient.pk], lock=not dry_run)[ingredient.pk]
+    plan = plan_fifo(ingredient, needed, lots)
+    log_debug(logger, tx, "consume_fifo", ingredient_id=ingredient.pk, needed=needed,
+              available=plan.available, dry_run=dry_run)
+    if not dry_run:
+        raise_if_short(tx, "consume_fifo", [plan])
+        apply_plans(tx, [plan])
+        log_operation(logger, tx, "consume_fifo", "success", ingredient_id=ingredient.pk,
+                      consumed=qty_to_string(plan.consumed),
+                      total_cost=cost_to_string(plan.total_cost))
+    return fifo_dto(plan)
+
+
+def fifo_dto(plan: FifoPlan) -> dict[str, Any]:
+    return {
+        "consumed": qty_to_string(plan.consumed),
+        "shortfall": qty_to_string(plan.shortfall),
+        "satisfied": plan.satisfied,
+        "total_cost": cost_to_string(plan.total_cost),
+        "unit": plan.ingredient.base_unit,
+        "lots": [
+            {
+                "lot_id": d.lot.pk,
+                "product_id": d.lot.product_id,
+                "received_on": d.lot.received_on.isoformat(),
+                "quantity": qty_to_string(d.quantity),
+                "unit_cost": f"{d.lot.cost_per_unit.normalize():f}",
+                "cost": cost_to_string(d.cost),
+            }
+            for d in plan.draws
+        ],
+    }

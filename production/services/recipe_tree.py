@@ -1,0 +1,144 @@
+"""A recipe's whole sub-recipe tree, multiplied out and converted to base units (SPEC §5.1).
+
+One query per nesting level (at most three) plus one for all the lines, whatever the size
+of the tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bakeplanner.errors import ValidationFailed
+from bakeplanner.money import qty_to_string, to_decimal
+from bakeplanner.tx import Tx
+from bakeplanner.units import to_base
+from production.models import Ingredient, Recipe, RecipeComponent, RecipeIngredient
+from production.services.lookup import get_owned
+
+__all__ = ["get_recipe_ingredients"]
+
+MAX_DEPTH = 3  # a recipe, its sub-recipes and theirs
+
+
+@dataclass
+class TreeNode:
+    """One recipe in the tree with its batch multiplier along one path from the root."""
+
+    recipe_id: int
+    recipe_name: str
+    multiplier: Decimal
+    depth: int
+    parent_id: int | None
+
+
+@dataclass
+class IngredientNeed:
+    ingredient: Ingredient
+    quantity: Decimal  # base unit
+    recipes: list[str]
+
+
+def _positive(value: Any, label: str) -> Decimal:
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{label} must be a number.") from None
+    if amount <= 0:
+        raise ValidationFailed(f"{label} must be more than zero.")
+    return amount
+
+
+def walk_tree(tx: Tx, roots: dict[int, Decimal]) -> list[TreeNode]:
+    """Every recipe reached from `roots` ({recipe_id: batches}), one node per path."""
+    tx.require()
+    names = dict(tx.objects(Recipe).filter(pk__in=roots).values_list("pk", "name"))
+    nodes = [TreeNode(rid, names[rid], mult, 1, None) for rid, mult in roots.items()]
+    frontier = list(nodes)
+    depth = 1
+    while frontier:
+        if depth > MAX_DEPTH + 1:
+            raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
+        children = defaultdict(list)
+        for comp in (
+            tx.objects(RecipeComponent)
+            .filter(recipe_id__in={n.recipe_id for n in frontier})
+            .select_related("component_recipe")
+        ):
+            children[comp.recipe_id].append(comp)
+        depth += 1
+        next_frontier = []
+        for node in frontier:
+            for comp in children.get(node.recipe_id, []):
+                child = TreeNode(
+                    comp.component_recipe_id,
+                    comp.component_recipe.name,
+                    node.multiplier * comp.batches,
+                    depth,
+                    node.recipe_id,
+                )
+                next_frontier.append(child)
+        nodes.extend(next_frontier)
+        frontier = next_frontier
+    return nodes
+
+
+def aggregate_ingredients(tx: Tx, nodes: list[TreeNode]) -> list[IngredientNeed]:
+    """Sum each ingredient over the tree, converted to its base unit (never across units)."""
+    lines_by_recipe: dict[int, list[RecipeIngredient]] = defaultdict(list)
+    for line in (
+        tx.objects(RecipeIngredient)
+        .filter(recipe_id__in={n.recipe_id for n in nodes})
+        .select_related("ingredient")
+        .order_by("id")
+    ):
+        lines_by_recipe[line.recipe_id].append(line)
+    needs: dict[int, IngredientNeed] = {}
+    for node in nodes:
+        for line in lines_by_recipe.get(node.recipe_id, []):
+            ingredient = line.ingredient
+            quantity = to_base(
+                line.quantity * node.multiplier,
+                line.unit,
+                ingredient.stock_family,
+                density_g_per_cup=ingredient.density_g_per_cup,
+                ingredient_name=ingredient.name,
+            )
+            need = needs.get(ingredient.pk)
+            if need is None:
+                need = needs[ingredient.pk] = IngredientNeed(ingredient, Decimal(0), [])
+            need.quantity += quantity
+            if node.recipe_name not in need.recipes:
+                need.recipes.append(node.recipe_name)
+    return sorted(needs.values(), key=lambda n: (n.ingredient.name.lower(), n.ingredient.pk))
+
+
+def recipe_needs(
+    tx: Tx, recipe_id: int, *, batches: Any = 1, scale: Any = 1
+) -> tuple[Recipe, list[TreeNode], list[IngredientNeed]]:
+    """The recipe, its tree and its aggregated ingredient needs for `batches` × `scale`."""
+    tx.require()
+    recipe = get_owned(tx, Recipe, recipe_id)
+    multiplier = _positive(batches, "Batches") * _positive(scale, "Scale")
+    nodes = walk_tree(tx, {recipe.pk: multiplier})
+    return recipe, nodes, aggregate_ingredients(tx, nodes)
+
+
+def get_recipe_ingredients(
+    tx: Tx, recipe_id: int, *, batches: Any = 1, scale: Any = 1
+) -> list[dict[str, Any]]:
+    """Aggregated lines of the whole sub-recipe tree in each ingredient's base unit."""
+    tx.require()
+    _, _, needs = recipe_needs(tx, recipe_id, batches=batches, scale=scale)
+    return [
+        {
+            "ingredient_id": need.ingredient.pk,
+            "ingredient_name": need.ingredient.name,
+            "quantity": qty_to_string(need.quantity),
+            "unit": need.ingredient.base_unit,
+            "recipes": list(need.recipes),
+        }
+        for need in needs
+    ]
