@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.db import connections
+from django.db import OperationalError, connections
 
 from bakeplanner.models import Household
 from bakeplanner.tx import Tx, unit_of_work
@@ -14,8 +14,9 @@ from bakeplanner.tx import Tx, unit_of_work
 SNAPSHOT_APPS = ("bakeplanner", "production", "events")
 
 
-class InjectedFault(Exception):
-    """Raised by the fault injector in place of a database statement."""
+class InjectedFault(OperationalError):
+    """Raised by the fault injector in place of a database statement (as a real failing
+    statement would raise a DatabaseError)."""
 
 
 class _Rollback(Exception):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from events import views
 
@@ -6,4 +6,6 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="event_list"),
+    # Planning reports (needs, shopping list, packaging, summary) keep their own routes.
+    path("", include("events.planning_urls")),
 ]

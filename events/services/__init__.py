@@ -1,6 +1,6 @@
-"""Public events services: `from events.services import get_shopping_list`.
+"""Public events services: every module's `__all__` is re-exported here, so callers write
+`from events.services import <function>` whatever the module split inside."""
 
-Each module lists its public functions in `__all__`; this package re-exports them all.
-"""
+from bakeplanner.reexport import reexport
 
-__all__: list[str] = []
+__all__ = reexport(__name__, __path__, globals())

@@ -1,11 +1,6 @@
-"""Public production services: `from production.services import record_batch_production`.
+"""Public production services: every module's `__all__` is re-exported here, so callers write
+`from production.services import <function>` whatever the module split inside."""
 
-Each module lists its public functions in `__all__`; this package re-exports them all.
-"""
+from bakeplanner.reexport import reexport
 
-from production.services.inventory import *  # noqa: F403
-from production.services.inventory import __all__ as _inventory
-from production.services.recipe_tree import *  # noqa: F403
-from production.services.recipe_tree import __all__ as _recipe_tree
-
-__all__ = [*_inventory, *_recipe_tree]
+__all__ = reexport(__name__, __path__, globals())

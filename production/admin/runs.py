@@ -1,0 +1,1 @@
+"""Admin for production and assembly runs (read-only ledgers)."""
