@@ -1,0 +1,233 @@
+"""Progress of events against their targets, and the multi-event dashboard (SPEC §5.4).
+
+Everything is computed for a set of events at once with a fixed number of queries, so a
+dashboard of fifty events costs what a dashboard of one does. Only an event's own,
+non-reversed runs count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from bakeplanner.errors import ValidationFailed
+from bakeplanner.money import percent
+from bakeplanner.tx import Tx
+from events.models import Assignment, AssemblyTarget, Event, ProductionTarget
+from production.models import AssemblyRun, ProductionRun
+from production.services.lookup import get_owned
+
+__all__ = [
+    "get_assembly_progress",
+    "get_event_overall_progress",
+    "get_events_with_progress",
+    "get_production_progress",
+]
+
+EVENT_FILTERS = ("active_future", "past", "all")
+STATUSES = (Assignment.PENDING, Assignment.READY, Assignment.DELIVERED)
+
+
+@dataclass
+class _EventProgress:
+    production: list[dict[str, Any]] = field(default_factory=list)
+    assembly: list[dict[str, Any]] = field(default_factory=list)
+    anything_made: bool = False
+    packages: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    assignments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+
+def _mean_capped(rows: list[dict[str, Any]]) -> float:
+    if not rows:
+        return 0.0
+    capped = [min(row["progress_pct"], 100.0) for row in rows]
+    return round(sum(capped) / len(capped), 2)
+
+
+def _progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
+    """Targets, what was made, and fulfilment for many events: six queries in all."""
+    result = {event_id: _EventProgress() for event_id in event_ids}
+    if not event_ids:
+        return result
+
+    produced: dict[tuple[int, int], tuple[int, int]] = {}
+    for row in (
+        tx.objects(ProductionRun)
+        .not_reversed()
+        .filter(event_id__in=event_ids)
+        .values("event_id", "recipe_id")
+        .annotate(batches=Sum("num_batches"), yield_total=Sum("actual_yield"))
+    ):
+        produced[(row["event_id"], row["recipe_id"])] = (row["batches"], row["yield_total"])
+        result[row["event_id"]].anything_made = True
+
+    assembled: dict[tuple[int, int], int] = {}
+    for row in (
+        tx.objects(AssemblyRun)
+        .not_reversed()
+        .filter(event_id__in=event_ids)
+        .values("event_id", "finished_good_id")
+        .annotate(quantity=Sum("quantity"))
+    ):
+        assembled[(row["event_id"], row["finished_good_id"])] = row["quantity"]
+        result[row["event_id"]].anything_made = True
+
+    for target in (
+        tx.objects(ProductionTarget)
+        .filter(event_id__in=event_ids)
+        .select_related("recipe")
+        .order_by("recipe__name", "recipe_id")
+    ):
+        batches, yield_total = produced.get((target.event_id, target.recipe_id), (0, 0))
+        result[target.event_id].production.append(
+            {
+                "recipe_id": target.recipe_id,
+                "recipe_name": target.recipe.name,
+                "target_batches": target.target_batches,
+                "produced_batches": int(batches),
+                "produced_yield": int(yield_total),
+                "progress_pct": percent(batches, target.target_batches),
+                "is_complete": batches >= target.target_batches,
+            }
+        )
+
+    for target in (
+        tx.objects(AssemblyTarget)
+        .filter(event_id__in=event_ids)
+        .select_related("finished_good")
+        .order_by("finished_good__name", "finished_good_id")
+    ):
+        quantity = assembled.get((target.event_id, target.finished_good_id), 0)
+        result[target.event_id].assembly.append(
+            {
+                "finished_good_id": target.finished_good_id,
+                "finished_good_name": target.finished_good.name,
+                "target_quantity": target.target_quantity,
+                "assembled_quantity": int(quantity),
+                "progress_pct": percent(quantity, target.target_quantity),
+                "is_complete": quantity >= target.target_quantity,
+            }
+        )
+
+    for row in (
+        tx.objects(Assignment)
+        .filter(event_id__in=event_ids)
+        .values("event_id", "fulfillment_status")
+        .annotate(rows=Count("id"), packages=Sum("quantity"))
+    ):
+        progress = result[row["event_id"]]
+        progress.assignments[row["fulfillment_status"]] = row["rows"]
+        progress.packages[row["fulfillment_status"]] = int(row["packages"] or 0)
+    return result
+
+
+def _overall(progress: _EventProgress) -> dict[str, Any]:
+    production, assembly = progress.production, progress.assembly
+    kinds = [rows for rows in (production, assembly) if rows]
+    overall = round(sum(_mean_capped(rows) for rows in kinds) / len(kinds), 2) if kinds else 0.0
+    all_complete = bool(kinds) and all(row["is_complete"] for row in production + assembly)
+    if not progress.anything_made:
+        status = "not_started"
+    elif all_complete:
+        status = "complete"
+    else:
+        status = "in_progress"
+    packages, assignments = progress.packages, progress.assignments
+    return {
+        "production_targets_count": len(production),
+        "production_complete_count": sum(1 for row in production if row["is_complete"]),
+        "assembly_targets_count": len(assembly),
+        "assembly_complete_count": sum(1 for row in assembly if row["is_complete"]),
+        "production_pct": _mean_capped(production),
+        "assembly_pct": _mean_capped(assembly),
+        "overall_pct": overall,
+        "packages_pending": packages[Assignment.PENDING],
+        "packages_ready": packages[Assignment.READY],
+        "packages_delivered": packages[Assignment.DELIVERED],
+        "packages_total": sum(packages.values()),
+        "assignments_pending": assignments[Assignment.PENDING],
+        "assignments_ready": assignments[Assignment.READY],
+        "assignments_delivered": assignments[Assignment.DELIVERED],
+        "assignments_total": sum(assignments.values()),
+        "status": status,
+    }
+
+
+def get_production_progress(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Per production target: batches produced for the event against the target."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    return _progress_for(tx, [event.pk])[event.pk].production
+
+
+def get_assembly_progress(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Per assembly target: goods assembled for the event against the target."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    return _progress_for(tx, [event.pk])[event.pk].assembly
+
+
+def get_event_overall_progress(tx: Tx, event_id: int) -> dict[str, Any]:
+    """Targets complete, capped mean percentages, fulfilment counts and a status word."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    return _overall(_progress_for(tx, [event.pk])[event.pk])
+
+
+def _as_date(value: Any, label: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(f"{label} {value!r} is not a date (use YYYY-MM-DD).") from None
+
+
+def get_events_with_progress(
+    tx: Tx,
+    *,
+    filter: str = "active_future",  # noqa: A002 - the SPEC's parameter name
+    date_from: Any = None,
+    date_to: Any = None,
+) -> list[dict[str, Any]]:
+    """Events ordered by date then name, each with its three progress DTOs."""
+    tx.require()
+    if filter not in EVENT_FILTERS:
+        raise ValidationFailed(
+            f"Unknown filter {filter!r}: use {', '.join(EVENT_FILTERS)}.", field="filter"
+        )
+    start, end = _as_date(date_from, "From date"), _as_date(date_to, "To date")
+    if start and end and start > end:
+        raise ValidationFailed("The from date is after the to date.")
+    events = tx.objects(Event)
+    today = timezone.localdate()
+    if filter == "active_future":
+        events = events.filter(event_date__gte=today)
+    elif filter == "past":
+        events = events.filter(event_date__lt=today)
+    if start:
+        events = events.filter(event_date__gte=start)
+    if end:
+        events = events.filter(event_date__lte=end)
+    event_list = list(events.order_by("event_date", "name", "id"))
+    progress = _progress_for(tx, [event.pk for event in event_list])
+    return [
+        {
+            "event_id": event.pk,
+            "event_name": event.name,
+            "event_date": event.event_date.isoformat(),
+            "production_progress": progress[event.pk].production,
+            "assembly_progress": progress[event.pk].assembly,
+            "overall_progress": _overall(progress[event.pk]),
+        }
+        for event in event_list
+    ]
