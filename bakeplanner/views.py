@@ -11,7 +11,7 @@ from bakeplanner.households import membership_of
 def home(request: HttpRequest) -> HttpResponse:
     if membership_of(request.user) is None:
         return render(request, "no_household.html", status=403)
-    from events.views import dashboard
+    from events.dashboard_views import dashboard
 
     return dashboard(request)
 

@@ -231,3 +231,43 @@ def get_events_with_progress(
         }
         for event in event_list
     ]
+
+
+def next_steps(events: list[dict[str, Any]], *, limit: int = 12) -> list[dict[str, Any]]:
+    """What to do next, from `get_events_with_progress` rows: bake, assemble, pack, deliver.
+
+    Earliest event first; within an event baking comes before assembly, assembly before
+    marking packages ready, and ready packages before delivery.
+    """
+    steps: list[dict[str, Any]] = []
+    for event in events:
+        base = {"event_id": event["event_id"], "event_name": event["event_name"]}
+        for row in event["production_progress"]:
+            left = row["target_batches"] - row["produced_batches"]
+            if left > 0:
+                batches = "batch" if left == 1 else "batches"
+                steps.append(
+                    {**base, "kind": "bake", "count": left,
+                     "text": f"Bake {left} more {batches} of {row['recipe_name']}"}
+                )
+        for row in event["assembly_progress"]:
+            left = row["target_quantity"] - row["assembled_quantity"]
+            if left > 0:
+                steps.append(
+                    {**base, "kind": "assemble", "count": left,
+                     "text": f"Assemble {left} more {row['finished_good_name']}"}
+                )
+        overall = event["overall_progress"]
+        if overall["packages_pending"]:
+            count = overall["packages_pending"]
+            steps.append(
+                {**base, "kind": "ready", "count": count,
+                 "text": f"Pack {count} package{'s' if count != 1 else ''} and mark them ready"}
+            )
+        if overall["packages_ready"]:
+            count = overall["packages_ready"]
+            steps.append(
+                {**base, "kind": "deliver", "count": count,
+                 "text": f"Deliver {count} ready package{'s' if count != 1 else ''}"}
+            )
+    return steps[:limit]

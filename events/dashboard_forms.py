@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class DashboardFilterForm(forms.Form):
+    filter = forms.ChoiceField(
+        label="Show",
+        choices=[("active_future", "Upcoming"), ("past", "Past"), ("all", "All")],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The from date is after the to date.")
+        data["filter"] = data.get("filter") or "active_future"
+        return data
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["filter"].widget.attrs["class"] = "form-select"
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs["class"] = "form-control"

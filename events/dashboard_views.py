@@ -1,0 +1,32 @@
+"""The home page: events with progress, and what to do next (SPEC §7)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bakeplanner.tx import request_tx
+from events.dashboard_forms import DashboardFilterForm
+from events.services import get_events_with_progress
+from events.services.progress import next_steps
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardFilterForm(request.GET or None)
+    filters = {"filter": "active_future", "date_from": None, "date_to": None}
+    if form.is_bound and form.is_valid():
+        filters = {key: form.cleaned_data.get(key) for key in filters}
+    with request_tx(request, read_only=True) as tx:
+        events = get_events_with_progress(tx, **filters)
+        upcoming = (
+            events
+            if filters["filter"] == "active_future" and not filters["date_from"]
+            else get_events_with_progress(tx)
+        )
+    ctx = {
+        "form": form,
+        "events": events,
+        "steps": next_steps(upcoming),
+        "filter": filters["filter"],
+    }
+    return render(request, "events/dashboard_home.html", ctx)
