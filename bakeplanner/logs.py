@@ -95,12 +95,26 @@ def logged_operation(
         items = getattr(exc, "items", None)
         if items:
             detail["short"] = items
-        log_operation(logger, tx, operation, REJECTED, message=f"{operation} rejected: {exc}",
-                      **op.fields, **detail)
+        log_operation(
+            logger,
+            tx,
+            operation,
+            REJECTED,
+            message=f"{operation} rejected: {exc}",
+            **op.fields,
+            **detail,
+        )
         raise
     except Exception as exc:
-        log_operation(logger, tx, operation, ERROR, message=f"{operation} failed: {exc!r}",
-                      **op.fields, error=repr(exc))
+        log_operation(
+            logger,
+            tx,
+            operation,
+            ERROR,
+            message=f"{operation} failed: {exc!r}",
+            **op.fields,
+            error=repr(exc),
+        )
         raise
     else:
         log_operation(logger, tx, operation, SUCCESS, **op.fields)

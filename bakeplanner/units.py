@@ -86,8 +86,7 @@ def convert(
             raise ConversionError(f"Cannot convert {from_unit} to {to_unit}{what}.")
         if density_g_per_cup is None or to_decimal(density_g_per_cup) <= 0:
             raise ConversionError(
-                f"Cannot convert {from_unit} to {to_unit}{what}: no density (grams per cup) "
-                "is set."
+                f"Cannot convert {from_unit} to {to_unit}{what}: no density (grams per cup) is set."
             )
         density = to_decimal(density_g_per_cup)
         # Multiply before dividing so 2 cups at 120 g/cup is exactly 240 g.

@@ -23,23 +23,33 @@ def _some_data():
     from bakeplanner.households import add_member, create_household
     from conftest import make_user
 
-    household = create_household("Backup Family ☃ \"quoted\"")
+    household = create_household('Backup Family ☃ "quoted"')
     add_member(household, make_user("bea"))
     flour = Ingredient.objects.create(
-        household=household, name="Flour <b>", stock_family="weight",
+        household=household,
+        name="Flour <b>",
+        stock_family="weight",
         density_g_per_cup=Decimal("120"),
     )
     product = Product.objects.create(
         household=household, ingredient=flour, package_quantity=Decimal("2.5"), package_unit="kg"
     )
     purchase = Purchase.objects.create(
-        household=household, product=product, purchased_on=dt.date(2026, 11, 1),
-        packages=Decimal("1"), price_per_package=Decimal("3.3333"),
+        household=household,
+        product=product,
+        purchased_on=dt.date(2026, 11, 1),
+        packages=Decimal("1"),
+        price_per_package=Decimal("3.3333"),
     )
     InventoryLot.objects.create(
-        household=household, product=product, ingredient=flour, purchase=purchase,
-        quantity_initial=Decimal("2500"), quantity_remaining=Decimal("1234.567"),
-        cost_per_unit=Decimal("0.001333320000"), received_on=dt.date(2026, 11, 1),
+        household=household,
+        product=product,
+        ingredient=flour,
+        purchase=purchase,
+        quantity_initial=Decimal("2500"),
+        quantity_remaining=Decimal("1234.567"),
+        cost_per_unit=Decimal("0.001333320000"),
+        received_on=dt.date(2026, 11, 1),
     )
 
 
@@ -73,7 +83,9 @@ def test_restore_refuses_a_database_with_data(tmp_path):
 
 def test_restore_of_a_broken_file_loads_nothing(tmp_path):
     path = tmp_path / "broken.json"
-    path.write_text('[{"model": "bakeplanner.household", "pk": 1, "fields": {"name": "A"}}, {"model": "nope.x"')
+    path.write_text(
+        '[{"model": "bakeplanner.household", "pk": 1, "fields": {"name": "A"}}, {"model": "nope.x"'
+    )
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("restore", str(path))
     assert database_is_empty()

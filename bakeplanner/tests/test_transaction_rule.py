@@ -122,10 +122,15 @@ def _violations(source: str) -> list[str]:
                 found.append(f"line {node.lineno}: calls {name}()")
             for keyword in node.keywords:
                 if keyword.arg == "using" and isinstance(keyword.value, ast.Constant):
-                    found.append(f"line {node.lineno}: names the database alias {keyword.value.value!r}")
+                    found.append(
+                        f"line {node.lineno}: names the database alias {keyword.value.value!r}"
+                    )
             if name == "using" and node.args and isinstance(node.args[0], ast.Constant):
                 found.append(f"line {node.lineno}: names the database alias {node.args[0].value!r}")
-        if isinstance(node, ast.ImportFrom) and node.module in {"django.db", "django.db.transaction"}:
+        if isinstance(node, ast.ImportFrom) and node.module in {
+            "django.db",
+            "django.db.transaction",
+        }:
             for alias in node.names:
                 if alias.name in {"connection", "connections", "transaction"}:
                     found.append(f"line {node.lineno}: imports {alias.name} from {node.module}")

@@ -69,7 +69,11 @@ def test_viewer_may_log_out(viewer_client):
 def test_viewer_may_change_own_password(viewer, viewer_client):
     response = viewer_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "n3w-Pass-word-9", "new_password2": "n3w-Pass-word-9"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "n3w-Pass-word-9",
+            "new_password2": "n3w-Pass-word-9",
+        },
     )
     assert response.status_code == 302
     viewer.refresh_from_db()
@@ -141,4 +145,6 @@ def test_create_household_command_refuses_duplicate_name():
 
     call_command("create_household", "The Crumbs", "--user", "cora", "--password", "crumb-Pass-42")
     with pytest.raises(CommandError, match="already exists"):
-        call_command("create_household", "the crumbs", "--user", "cy", "--password", "crumb-Pass-42")
+        call_command(
+            "create_household", "the crumbs", "--user", "cy", "--password", "crumb-Pass-42"
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
-from events.models import Assignment, AssemblyTarget, Event, ProductionTarget
+from events.models import AssemblyTarget, Assignment, Event, ProductionTarget
 from events.services.events import create_event
 from production.services.lookup import get_owned
 

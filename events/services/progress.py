@@ -8,7 +8,6 @@ non-reversed runs count.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.utils import timezone
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.money import percent
 from bakeplanner.tx import Tx
-from events.models import Assignment, AssemblyTarget, Event, ProductionTarget
+from events.models import AssemblyTarget, Assignment, Event, ProductionTarget
 from production.models import AssemblyRun, ProductionRun
 from production.services.lookup import get_owned
 
@@ -247,27 +246,43 @@ def next_steps(events: list[dict[str, Any]], *, limit: int = 12) -> list[dict[st
             if left > 0:
                 batches = "batch" if left == 1 else "batches"
                 steps.append(
-                    {**base, "kind": "bake", "count": left,
-                     "text": f"Bake {left} more {batches} of {row['recipe_name']}"}
+                    {
+                        **base,
+                        "kind": "bake",
+                        "count": left,
+                        "text": f"Bake {left} more {batches} of {row['recipe_name']}",
+                    }
                 )
         for row in event["assembly_progress"]:
             left = row["target_quantity"] - row["assembled_quantity"]
             if left > 0:
                 steps.append(
-                    {**base, "kind": "assemble", "count": left,
-                     "text": f"Assemble {left} more {row['finished_good_name']}"}
+                    {
+                        **base,
+                        "kind": "assemble",
+                        "count": left,
+                        "text": f"Assemble {left} more {row['finished_good_name']}",
+                    }
                 )
         overall = event["overall_progress"]
         if overall["packages_pending"]:
             count = overall["packages_pending"]
             steps.append(
-                {**base, "kind": "ready", "count": count,
-                 "text": f"Pack {count} package{'s' if count != 1 else ''} and mark them ready"}
+                {
+                    **base,
+                    "kind": "ready",
+                    "count": count,
+                    "text": f"Pack {count} package{'s' if count != 1 else ''} and mark them ready",
+                }
             )
         if overall["packages_ready"]:
             count = overall["packages_ready"]
             steps.append(
-                {**base, "kind": "deliver", "count": count,
-                 "text": f"Deliver {count} ready package{'s' if count != 1 else ''}"}
+                {
+                    **base,
+                    "kind": "deliver",
+                    "count": count,
+                    "text": f"Deliver {count} ready package{'s' if count != 1 else ''}",
+                }
             )
     return steps[:limit]

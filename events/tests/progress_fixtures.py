@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from events.models import Assignment, AssemblyTarget, Event, Package, ProductionTarget, Recipient
+from events.models import AssemblyTarget, Assignment, Event, Package, ProductionTarget, Recipient
 from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
 
 
@@ -76,7 +76,9 @@ def assembly_target(household, event, good, quantity):
 def assign(household, event, recipient_name, package, quantity=1, status="pending", active=True):
     recipient = Recipient.objects.filter(household=household, name=recipient_name).first()
     if recipient is None:
-        recipient = Recipient.objects.create(household=household, name=recipient_name, active=active)
+        recipient = Recipient.objects.create(
+            household=household, name=recipient_name, active=active
+        )
     return Assignment.objects.create(
         household=household,
         event=event,

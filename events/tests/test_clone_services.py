@@ -9,7 +9,7 @@ import pytest
 from bakeplanner.errors import NotFound, ValidationFailed
 from bakeplanner.testing import assert_all_or_nothing, db_snapshot
 from bakeplanner.tx import unit_of_work
-from events.models import Assignment, AssemblyTarget, Event, ProductionTarget
+from events.models import AssemblyTarget, Assignment, Event, ProductionTarget
 from events.services import clone_event
 from events.tests.progress_fixtures import (
     assembly_target,

@@ -51,7 +51,9 @@ def test_viewer_sees_dashboard(viewer_client, christmas):
     assert viewer_client.get("/").status_code == 200
 
 
-def test_dashboard_query_count_does_not_grow(member_client, household, django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow(
+    member_client, household, django_assert_max_num_queries
+):
     recipe, unit = make_recipe(household)
     box = make_package(household)
     for size in (2, 10):

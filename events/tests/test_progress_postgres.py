@@ -62,7 +62,9 @@ def test_uncommitted_run_is_invisible_to_another_connection():
 
     def look():
         with unit_of_work(household, read_only=True) as tx:
-            seen.append(get_events_with_progress(tx)[0]["production_progress"][0]["produced_batches"])
+            seen.append(
+                get_events_with_progress(tx)[0]["production_progress"][0]["produced_batches"]
+            )
 
     with unit_of_work(household) as tx:
         make_run(household, recipe, unit, 2, event=event)

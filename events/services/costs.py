@@ -1,0 +1,126 @@
+"""What an event's baking actually cost, and whether its packages can be packed now (SPEC §5.4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from bakeplanner.money import cost_to_string, to_decimal
+from bakeplanner.tx import Tx
+from events.models import Assignment, Event, PackageItem
+from production.models import AssemblyRun, ProductionRun, Recipe
+from production.services.lookup import get_owned
+
+__all__ = [
+    "can_assemble_package",
+    "get_event_cost_analysis",
+    "get_production_total",
+]
+
+
+def get_production_total(tx: Tx, event_id: int, recipe_id: int) -> dict[str, Any]:
+    """Batches of a recipe produced for an event (non-reversed runs) and their cost."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    recipe = get_owned(tx, Recipe, recipe_id)
+    totals = (
+        tx.objects(ProductionRun)
+        .not_reversed()
+        .filter(event=event, recipe=recipe)
+        .aggregate(batches=Sum("num_batches"), cost=Sum("total_ingredient_cost"))
+    )
+    return {
+        "batches_produced": int(totals["batches"] or 0),
+        "total_ingredient_cost": cost_to_string(totals["cost"]),
+    }
+
+
+def can_assemble_package(tx: Tx, assignment_id: int) -> dict[str, Any]:
+    """Whether the assignment's packages can be packed from finished-good stock now."""
+    tx.require()
+    assignment = get_owned(tx, Assignment, assignment_id)
+    missing = []
+    items = (
+        tx.objects(PackageItem)
+        .filter(package_id=assignment.package_id)
+        .select_related("finished_good")
+        .order_by("finished_good__name", "id")
+    )
+    for item in items:
+        needed = item.quantity * assignment.quantity
+        available = item.finished_good.inventory_count
+        if available < needed:
+            missing.append(
+                {
+                    "finished_good_id": item.finished_good_id,
+                    "finished_good_name": item.finished_good.name,
+                    "needed": needed,
+                    "available": available,
+                }
+            )
+    return {"assignment_id": assignment.pk, "can_assemble": not missing, "missing": missing}
+
+
+def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
+    """Actual cost of the event's runs against its estimate.
+
+    The grand total is ingredients plus packaging actually consumed for the event; an
+    assembly's component cost is production cost moving on, so it is reported, never added.
+    """
+    tx.require()
+    from events.services.reports import get_event_total_cost
+
+    event = get_owned(tx, Event, event_id)
+    production = list(
+        tx.objects(ProductionRun)
+        .not_reversed()
+        .filter(event=event)
+        .values("recipe_id", "recipe__name")
+        .annotate(run_count=Count("id"), total=Sum("total_ingredient_cost"))
+        .order_by("recipe__name", "recipe_id")
+    )
+    assembly = list(
+        tx.objects(AssemblyRun)
+        .not_reversed()
+        .filter(event=event)
+        .values("finished_good_id", "finished_good__name")
+        .annotate(
+            run_count=Count("id"),
+            packaging=Sum("packaging_cost"),
+            components=Sum("component_cost"),
+        )
+        .order_by("finished_good__name", "finished_good_id")
+    )
+    ingredients = sum((to_decimal(row["total"]) for row in production), Decimal(0))
+    packaging = sum((to_decimal(row["packaging"]) for row in assembly), Decimal(0))
+    grand_total = ingredients + packaging
+    estimate = to_decimal(get_event_total_cost(tx, event.pk)["total_cost"])
+    return {
+        "event_id": event.pk,
+        "production_costs": [
+            {
+                "recipe_id": row["recipe_id"],
+                "recipe_name": row["recipe__name"],
+                "run_count": row["run_count"],
+                "total_cost": cost_to_string(row["total"]),
+            }
+            for row in production
+        ],
+        "assembly_costs": [
+            {
+                "finished_good_id": row["finished_good_id"],
+                "finished_good_name": row["finished_good__name"],
+                "run_count": row["run_count"],
+                "packaging_cost": cost_to_string(row["packaging"]),
+                "component_cost": cost_to_string(row["components"]),
+            }
+            for row in assembly
+        ],
+        "total_ingredient_cost": cost_to_string(ingredients),
+        "total_packaging_cost": cost_to_string(packaging),
+        "grand_total": cost_to_string(grand_total),
+        "estimated_cost": cost_to_string(estimate),
+        "variance": cost_to_string(estimate - grand_total),
+    }
