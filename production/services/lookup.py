@@ -1,17 +1,28 @@
-"""Household-scoped fetches that turn a foreign id into `NotFound`."""
+"""Household-scoped fetches and the input checks every catalogue service shares (SPEC §11).
+
+Nothing here is a public service (the module's `__all__` is empty): these helpers are used by
+the services of this package, which call `tx.require()` before reaching them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models
 
-from bakeplanner.errors import NotFound
+from bakeplanner.errors import NotFound, ValidationFailed
+from bakeplanner.money import to_decimal
 from bakeplanner.tx import Tx
 
 M = TypeVar("M", bound=models.Model)
 
 __all__: list[str] = []
+
+# The largest value a PositiveIntegerField holds on every supported database.
+MAX_WHOLE_NUMBER = 2_147_483_647
 
 
 def get_owned(
@@ -19,6 +30,8 @@ def get_owned(
 ) -> M:
     """The row with this id in `tx.household`, or the entity's `NotFound`."""
     name = label or str(model._meta.verbose_name).capitalize()
+    if isinstance(pk, bool):
+        raise NotFound(name, pk)
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -30,3 +43,230 @@ def get_owned(
         return queryset.get(pk=key)
     except model.DoesNotExist:  # type: ignore[attr-defined]
         raise NotFound(name, pk) from None
+
+
+# --- Input checks --------------------------------------------------------------------------
+
+
+def clean_text(value: Any, label: str, *, field: str, max_length: int | None = None,
+               required: bool = False) -> str:
+    """Text as given (Unicode, quotes, HTML are stored unchanged), trimmed at the ends."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{label} must be text.", field=field)
+    text = value.strip()
+    if required and not text:
+        raise ValidationFailed(f"{label} is required.", field=field)
+    if max_length is not None and len(text) > max_length:
+        raise ValidationFailed(
+            f"{label} is too long (at most {max_length} characters).", field=field
+        )
+    return text
+
+
+def clean_name(value: Any, model: type[models.Model], *, field: str = "name",
+               label: str = "Name") -> str:
+    """A required name that fits the model's column."""
+    max_length = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+    return clean_text(value, label, field=field, max_length=max_length, required=True)
+
+
+def clean_decimal(
+    value: Any,
+    label: str,
+    *,
+    model: type[models.Model],
+    column: str,
+    field: str | None = None,
+    allow_zero: bool = False,
+) -> Decimal:
+    """A number that is positive (or ≥ 0) and fits the model's column digits."""
+    field = field or column
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        raise ValidationFailed(f"{label} must be a number.", field=field)
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{label} must be a number, not {value!r}.", field=field) from None
+    if not amount.is_finite():
+        raise ValidationFailed(f"{label} must be a number.", field=field)
+    if allow_zero:
+        if amount < 0:
+            raise ValidationFailed(f"{label} cannot be negative.", field=field)
+    elif amount <= 0:
+        raise ValidationFailed(f"{label} must be more than zero.", field=field)
+    column_field = model._meta.get_field(column)
+    places: int = column_field.decimal_places  # type: ignore[union-attr]
+    whole_digits: int = column_field.max_digits - places  # type: ignore[union-attr]
+    if amount >= Decimal(10) ** whole_digits:
+        limit = Decimal(10) ** whole_digits - Decimal(1).scaleb(-places)
+        raise ValidationFailed(f"{label} is too large (at most {limit:f}).", field=field)
+    step = Decimal(1).scaleb(-places)
+    if amount != amount.quantize(step):
+        raise ValidationFailed(
+            f"{label} has too many decimal places (at most {places}).", field=field
+        )
+    return amount.quantize(step)
+
+
+def clean_whole_number(
+    value: Any,
+    label: str,
+    *,
+    field: str,
+    minimum: int = 1,
+    maximum: int = MAX_WHOLE_NUMBER,
+    allow_zero: bool = True,
+) -> int:
+    """A whole number in [minimum, maximum]; `allow_zero=False` refuses 0 inside the range."""
+    if value is None or isinstance(value, bool):
+        raise ValidationFailed(f"{label} must be a whole number.", field=field)
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            f"{label} must be a whole number, not {value!r}.", field=field
+        ) from None
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        raise ValidationFailed(f"{label} must be a whole number.", field=field)
+    number = int(amount)
+    if number == 0 and not allow_zero:
+        raise ValidationFailed(f"{label} cannot be zero.", field=field)
+    if number < minimum:
+        if minimum == 1:
+            raise ValidationFailed(f"{label} must be at least 1.", field=field)
+        raise ValidationFailed(f"{label} must be at least {minimum}.", field=field)
+    if number > maximum:
+        raise ValidationFailed(f"{label} is too large (at most {maximum}).", field=field)
+    return number
+
+
+def clean_date(value: Any, label: str, *, field: str) -> dt.date:
+    """A date, or a string in ISO form (YYYY-MM-DD)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationFailed(f"{label}: {value!r} is not a date (use YYYY-MM-DD).", field=field)
+
+
+def clean_choice(value: Any, choices: Iterable[str], label: str, *, field: str) -> str:
+    allowed = list(choices)
+    if value not in allowed:
+        raise ValidationFailed(
+            f"{label} must be one of {', '.join(allowed)} (got {value!r}).", field=field
+        )
+    return str(value)
+
+
+def check_fields(fields: Mapping[str, Any], allowed: Iterable[str], entity: str) -> None:
+    """Unknown fields are an error, never silently ignored."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown field(s) for {entity}: {', '.join(unknown)}. "
+            f"Allowed: {', '.join(sorted(allowed))}."
+        )
+    if not fields:
+        raise ValidationFailed(f"Nothing to change on the {entity}.")
+
+
+def check_name_free(
+    tx: Tx,
+    model: type[models.Model],
+    name: str,
+    *,
+    entity: str,
+    exclude_pk: int | None = None,
+    **scope: Any,
+) -> None:
+    """Names are unique per household (or per `scope`), ignoring case; checked before writing."""
+    queryset = tx.objects(model).filter(name__iexact=name, **scope)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    existing = queryset.values_list("name", flat=True).first()
+    if existing is not None:
+        raise ValidationFailed(f"{entity} named {existing!r} already exists.", field="name")
+
+
+# --- What still uses a row ----------------------------------------------------------------
+
+# Friendlier words than the models' verbose names, where they read badly in a sentence.
+_USAGE_WORDS = {
+    "production.product": ("product", "products"),
+    "production.purchase": ("purchase", "purchases"),
+    "production.inventorylot": ("inventory lot", "inventory lots"),
+    "production.recipeingredient": ("recipe line", "recipe lines"),
+    "production.recipecomponent": ("recipe that uses it as a sub-recipe",
+                                   "recipes that use it as a sub-recipe"),
+    "production.finishedunit": ("baked item", "baked items"),
+    "production.finishedgoodcomponent": ("gift box component", "gift box components"),
+    "production.productionrun": ("production run", "production runs"),
+    "production.productionconsumption": ("production ledger row", "production ledger rows"),
+    "production.assemblyrun": ("assembly run", "assembly runs"),
+    "production.assemblyfinishedunitconsumption": ("assembly ledger row", "assembly ledger rows"),
+    "production.assemblyfinishedgoodconsumption": ("assembly ledger row", "assembly ledger rows"),
+    "production.assemblypackagingconsumption": ("assembly ledger row", "assembly ledger rows"),
+    "production.stockadjustment": ("stock adjustment", "stock adjustments"),
+    "production.stockadjustmentlot": ("stock adjustment", "stock adjustments"),
+    "events.packageitem": ("package", "packages"),
+    "events.productiontarget": ("event production target", "event production targets"),
+    "events.assemblytarget": ("event assembly target", "event assembly targets"),
+}
+
+
+def usage(tx: Tx, instance: models.Model, *, skip: Iterable[str] = ()) -> list[str]:
+    """What still points at `instance`, as phrases ("2 products"); empty when unused.
+
+    Walks every relation to the model, hidden ones included, so rows of other apps that
+    point here (an event's targets, a package's contents) are found without importing them.
+    `skip` names relations (`app_label.model.field`) the caller deletes along with the row.
+    """
+    skipped = set(skip)
+    counts: dict[tuple[str, str], int] = {}
+    for relation in instance._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        if not (relation.one_to_many or relation.one_to_one):
+            continue
+        related_model = relation.related_model
+        key = f"{related_model._meta.label_lower}.{relation.field.name}"
+        if key in skipped:
+            continue
+        count = tx.objects(related_model).filter(**{relation.field.name: instance}).count()
+        if count:
+            words = _USAGE_WORDS.get(
+                related_model._meta.label_lower,
+                (str(related_model._meta.verbose_name), str(related_model._meta.verbose_name_plural)),
+            )
+            counts[words] = counts.get(words, 0) + count
+    return [f"{n} {words[0] if n == 1 else words[1]}" for words, n in counts.items()]
+
+
+def usage_sentence(what: str, uses: list[str]) -> str:
+    return f"{what} is still used by {', '.join(uses)}; remove those first."
+
+
+# --- Sorting lists ----------------------------------------------------------------------------
+
+
+def sort_ordering(sort: str, whitelist: Mapping[str, tuple[str, ...]], default: str) -> tuple[str, ...]:
+    """`order_by` fields for a `sort` GET value (`name` or `-name`); unknown keys sort by default.
+
+    A leading `-` reverses the first field only; the others keep breaking ties the same way.
+    """
+    sort = (sort or "").strip()
+    key = sort.lstrip("-")
+    if key not in whitelist:
+        return whitelist[default]
+    fields = whitelist[key]
+    if sort.startswith("-"):
+        first = fields[0][1:] if fields[0].startswith("-") else "-" + fields[0]
+        return (first, *fields[1:])
+    return fields

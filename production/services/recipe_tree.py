@@ -32,6 +32,7 @@ class TreeNode:
     multiplier: Decimal
     depth: int
     parent_id: int | None
+    root_id: int | None = None  # the root recipe this path starts from
 
 
 @dataclass
@@ -55,11 +56,11 @@ def walk_tree(tx: Tx, roots: dict[int, Decimal]) -> list[TreeNode]:
     """Every recipe reached from `roots` ({recipe_id: batches}), one node per path."""
     tx.require()
     names = dict(tx.objects(Recipe).filter(pk__in=roots).values_list("pk", "name"))
-    nodes = [TreeNode(rid, names[rid], mult, 1, None) for rid, mult in roots.items()]
+    nodes = [TreeNode(rid, names[rid], mult, 1, None, rid) for rid, mult in roots.items()]
     frontier = list(nodes)
     depth = 1
     while frontier:
-        if depth > MAX_DEPTH + 1:
+        if depth > MAX_DEPTH:  # only data written around the services can be this deep
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
         children = defaultdict(list)
         for comp in (
@@ -78,6 +79,7 @@ def walk_tree(tx: Tx, roots: dict[int, Decimal]) -> list[TreeNode]:
                     node.multiplier * comp.batches,
                     depth,
                     node.recipe_id,
+                    node.root_id,
                 )
                 next_frontier.append(child)
         nodes.extend(next_frontier)
@@ -85,16 +87,24 @@ def walk_tree(tx: Tx, roots: dict[int, Decimal]) -> list[TreeNode]:
     return nodes
 
 
-def aggregate_ingredients(tx: Tx, nodes: list[TreeNode]) -> list[IngredientNeed]:
-    """Sum each ingredient over the tree, converted to its base unit (never across units)."""
+def load_lines(tx: Tx, recipe_ids: set[int]) -> dict[int, list[RecipeIngredient]]:
+    """Every line of these recipes (ingredient loaded), grouped by recipe, in one query."""
+    tx.require()
     lines_by_recipe: dict[int, list[RecipeIngredient]] = defaultdict(list)
     for line in (
         tx.objects(RecipeIngredient)
-        .filter(recipe_id__in={n.recipe_id for n in nodes})
+        .filter(recipe_id__in=recipe_ids)
         .select_related("ingredient")
         .order_by("id")
     ):
         lines_by_recipe[line.recipe_id].append(line)
+    return lines_by_recipe
+
+
+def sum_lines(
+    nodes: list[TreeNode], lines_by_recipe: dict[int, list[RecipeIngredient]]
+) -> list[IngredientNeed]:
+    """Sum each ingredient over `nodes`, converted to its base unit (never across units)."""
     needs: dict[int, IngredientNeed] = {}
     for node in nodes:
         for line in lines_by_recipe.get(node.recipe_id, []):
@@ -113,6 +123,25 @@ def aggregate_ingredients(tx: Tx, nodes: list[TreeNode]) -> list[IngredientNeed]
             if node.recipe_name not in need.recipes:
                 need.recipes.append(node.recipe_name)
     return sorted(needs.values(), key=lambda n: (n.ingredient.name.lower(), n.ingredient.pk))
+
+
+def aggregate_ingredients(tx: Tx, nodes: list[TreeNode]) -> list[IngredientNeed]:
+    """Sum each ingredient over the tree, converted to its base unit (never across units)."""
+    return sum_lines(nodes, load_lines(tx, {n.recipe_id for n in nodes}))
+
+
+def needs_by_recipe(tx: Tx, recipe_ids: list[int]) -> dict[int, list[IngredientNeed]]:
+    """One batch of each recipe, tree included, with a constant number of queries."""
+    tx.require()
+    if not recipe_ids:
+        return {}
+    nodes = walk_tree(tx, {rid: Decimal(1) for rid in recipe_ids})
+    lines = load_lines(tx, {n.recipe_id for n in nodes})
+    by_root: dict[int, list[TreeNode]] = defaultdict(list)
+    for node in nodes:
+        assert node.root_id is not None
+        by_root[node.root_id].append(node)
+    return {rid: sum_lines(by_root.get(rid, []), lines) for rid in recipe_ids}
 
 
 def recipe_needs(
