@@ -1,0 +1,621 @@
+"""The demand engine (SPEC §6): one computation of what an event needs.
+
+Assignments → finished goods (nested goods included) → finished units → batches (ceil) →
+the plan per recipe (target where set, else need) → remaining batches (plan − produced for
+the event) → ingredients through the whole sub-recipe tree in base units. Packaging comes
+through goods still to assemble. Recipe needs, suggested targets, the shopping list,
+packaging needs and estimates all read this one engine.
+
+Every loader reads in bulk, so a report costs the same number of queries whatever the size
+of the event: one per table (and one per sub-recipe level, at most three).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from bakeplanner.errors import ValidationFailed
+from bakeplanner.logs import logged_operation
+from bakeplanner.tx import Tx
+from bakeplanner.units import to_base
+from events.models import AssemblyTarget, Assignment, Event, PackageItem, ProductionTarget
+from events.services.targets import set_assembly_target, set_production_target
+from production.models import (
+    AssemblyRun,
+    FinishedGoodComponent,
+    Ingredient,
+    ProductionRun,
+    RecipeComponent,
+    RecipeIngredient,
+)
+from production.services.lookup import get_owned
+from production.services.recipe_tree import MAX_DEPTH
+
+__all__ = [
+    "apply_suggested_targets",
+    "get_event_plan",
+    "get_recipe_needs",
+    "suggest_targets",
+]
+
+logger = logging.getLogger("bakeplanner.events.demand")
+
+# Goods nest inside goods; the catalogue refuses cycles, this bound only stops a loop if a
+# cycle ever slipped into the data.
+MAX_GOOD_NESTING = 20
+
+
+# --- What the engine computes -------------------------------------------------------------
+
+
+@dataclass
+class GoodDemand:
+    """One finished good: how many the event's packages need (nested ones included)."""
+
+    finished_good_id: int
+    name: str
+    needed: int = 0
+    target: int | None = None
+    target_notes: str = ""
+    assembled: int = 0
+    packages: set[str] = field(default_factory=set)
+
+    @property
+    def plan(self) -> int:
+        return self.target if self.target is not None else self.needed
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.plan - self.assembled)
+
+
+@dataclass
+class UnitDemand:
+    """One finished unit: items needed by the goods, and whole batches to bake them."""
+
+    finished_unit_id: int
+    name: str
+    recipe_id: int
+    recipe_name: str
+    items_per_batch: int
+    units_needed: int = 0
+
+    @property
+    def batches_needed(self) -> int:
+        return ceil_div(self.units_needed, self.items_per_batch)
+
+
+@dataclass
+class RecipePlan:
+    """One recipe: batches the needs call for, its target, what was baked for the event."""
+
+    recipe_id: int
+    name: str
+    batches_needed: int = 0
+    target: int | None = None
+    target_notes: str = ""
+    produced: int = 0
+
+    @property
+    def plan(self) -> int:
+        return self.target if self.target is not None else self.batches_needed
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.plan - self.produced)
+
+
+@dataclass
+class PackagingUse:
+    """A packaging component of a good: `per_unit` of the ingredient's base unit per good."""
+
+    ingredient: Ingredient
+    finished_good_id: int
+    per_unit: Decimal
+
+
+@dataclass
+class IngredientDemand:
+    """An ingredient summed over recipe trees, in its base unit."""
+
+    ingredient: Ingredient
+    quantity: Decimal = Decimal(0)
+    recipes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class AssignmentRow:
+    assignment_id: int
+    recipient_id: int
+    package_id: int
+    quantity: int
+
+
+@dataclass
+class Demand:
+    """Everything the engine knows about one event after loading it in bulk."""
+
+    event: Event
+    assignments: list[AssignmentRow]
+    package_names: dict[int, str]
+    package_goods: dict[int, list[tuple[int, int]]]  # package → [(good, quantity)]
+    goods: dict[int, GoodDemand]
+    units: dict[int, UnitDemand]
+    recipes: dict[int, RecipePlan]
+    # Direct contents of every good the household has: (finished unit, quantity),
+    # (nested good, quantity) and packaging uses.
+    good_units: dict[int, list[tuple[int, int]]]
+    good_nested: dict[int, list[tuple[int, int]]]
+    good_packaging: dict[int, list[PackagingUse]]
+    unit_info: dict[int, UnitDemand]  # every finished unit met in a component
+
+
+def ceil_div(numerator: int, denominator: int) -> int:
+    """Whole batches (or packages) for an integer quantity: never truncates a fraction."""
+    if numerator <= 0:
+        return 0
+    return -(-numerator // denominator)
+
+
+def whole_packages(quantity: Decimal, package_size: Decimal) -> int:
+    """ceil(quantity ÷ package size), exactly: Decimal divmod has no rounding error."""
+    if quantity <= 0:
+        return 0
+    whole, rest = divmod(quantity, package_size)
+    return int(whole) + (1 if rest > 0 else 0)
+
+
+# --- Loading ------------------------------------------------------------------------------
+
+
+def load_demand(tx: Tx, event_id: Any) -> Demand:
+    """Load an event's assignments, packages, goods, targets and runs in bulk and explode them.
+
+    Eight queries (seven when the event has no assignments), whatever the data size.
+    """
+    tx.require()
+    event = get_owned(tx, Event, event_id, label="Event")
+    assignments = [
+        AssignmentRow(pk, recipient_id, package_id, quantity)
+        for pk, recipient_id, package_id, quantity in tx.objects(Assignment)
+        .filter(event=event)
+        .order_by("id")
+        .values_list("pk", "recipient_id", "package_id", "quantity")
+    ]
+    package_ids = {row.package_id for row in assignments}
+    package_names: dict[int, str] = {}
+    package_goods: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    good_names: dict[int, str] = {}
+    if package_ids:
+        for item in (
+            tx.objects(PackageItem)
+            .filter(package_id__in=package_ids)
+            .select_related("package", "finished_good")
+            .order_by("id")
+        ):
+            package_names[item.package_id] = item.package.name
+            package_goods[item.package_id].append((item.finished_good_id, item.quantity))
+            good_names[item.finished_good_id] = item.finished_good.name
+
+    # Every component of every good of the household in one query: goods nest to any depth,
+    # and one bulk read beats a query per level.
+    good_units: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    good_nested: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    good_packaging: dict[int, list[PackagingUse]] = defaultdict(list)
+    unit_info: dict[int, UnitDemand] = {}
+    for comp in (
+        tx.objects(FinishedGoodComponent)
+        .select_related("finished_unit__recipe", "nested_good", "packaging")
+        .order_by("id")
+    ):
+        good_id = comp.finished_good_id
+        if comp.component_type == FinishedGoodComponent.FINISHED_UNIT and comp.finished_unit:
+            unit = comp.finished_unit
+            good_units[good_id].append((unit.pk, int(comp.quantity)))
+            if unit.pk not in unit_info:
+                unit_info[unit.pk] = UnitDemand(
+                    unit.pk, unit.name, unit.recipe_id, unit.recipe.name, unit.items_per_batch
+                )
+        elif comp.component_type == FinishedGoodComponent.FINISHED_GOOD and comp.nested_good:
+            good_nested[good_id].append((comp.nested_good_id, int(comp.quantity)))
+            good_names.setdefault(comp.nested_good_id, comp.nested_good.name)
+        elif comp.component_type == FinishedGoodComponent.PACKAGING and comp.packaging:
+            good_packaging[good_id].append(PackagingUse(comp.packaging, good_id, comp.quantity))
+
+    production_targets = list(
+        tx.objects(ProductionTarget).filter(event=event).select_related("recipe")
+    )
+    assembly_targets = list(
+        tx.objects(AssemblyTarget).filter(event=event).select_related("finished_good")
+    )
+    produced = dict(
+        tx.objects(ProductionRun)
+        .for_event(event.pk)
+        .not_reversed()
+        .order_by()
+        .values("recipe_id")
+        .annotate(batches=Sum("num_batches"))
+        .values_list("recipe_id", "batches")
+    )
+    assembled = dict(
+        tx.objects(AssemblyRun)
+        .for_event(event.pk)
+        .not_reversed()
+        .order_by()
+        .values("finished_good_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("finished_good_id", "total")
+    )
+
+    demand = Demand(
+        event=event,
+        assignments=assignments,
+        package_names=package_names,
+        package_goods=dict(package_goods),
+        goods={},
+        units={},
+        recipes={},
+        good_units=dict(good_units),
+        good_nested=dict(good_nested),
+        good_packaging=dict(good_packaging),
+        unit_info=unit_info,
+    )
+    _explode(demand, good_names)
+    for target in assembly_targets:
+        good = demand.goods.get(target.finished_good_id)
+        if good is None:
+            good = demand.goods[target.finished_good_id] = GoodDemand(
+                target.finished_good_id, target.finished_good.name
+            )
+        good.target = target.target_quantity
+        good.target_notes = target.notes
+    for good_id, total in assembled.items():
+        if good_id in demand.goods:
+            demand.goods[good_id].assembled = int(total or 0)
+    for target in production_targets:
+        recipe = demand.recipes.get(target.recipe_id)
+        if recipe is None:
+            recipe = demand.recipes[target.recipe_id] = RecipePlan(
+                target.recipe_id, target.recipe.name
+            )
+        recipe.target = target.target_batches
+        recipe.target_notes = target.notes
+    for recipe_id, batches in produced.items():
+        if recipe_id in demand.recipes:
+            demand.recipes[recipe_id].produced = int(batches or 0)
+    return demand
+
+
+def _explode(demand: Demand, good_names: dict[int, str]) -> None:
+    """Goods from packages, through nested goods (integers), to finished units and batches."""
+    reach_cache: dict[int, dict[int, int]] = {}
+
+    def reach(good_id: int, depth: int) -> dict[int, int]:
+        """How many of each good one `good_id` contains, itself included."""
+        if good_id in reach_cache:
+            return reach_cache[good_id]
+        if depth > MAX_GOOD_NESTING:
+            raise ValidationFailed(
+                f"Finished good {good_names.get(good_id, good_id)} contains itself."
+            )
+        counts: dict[int, int] = {good_id: 1}
+        for nested_id, quantity in demand.good_nested.get(good_id, []):
+            for inner_id, inner_count in reach(nested_id, depth + 1).items():
+                counts[inner_id] = counts.get(inner_id, 0) + quantity * inner_count
+        reach_cache[good_id] = counts
+        return counts
+
+    package_count: dict[int, int] = defaultdict(int)
+    for row in demand.assignments:
+        package_count[row.package_id] += row.quantity
+    for package_id, count in package_count.items():
+        package_name = demand.package_names.get(package_id)
+        for top_id, per_package in demand.package_goods.get(package_id, []):
+            for good_id, per_top in reach(top_id, 1).items():
+                good = demand.goods.get(good_id)
+                if good is None:
+                    good = demand.goods[good_id] = GoodDemand(good_id, good_names[good_id])
+                good.needed += count * per_package * per_top
+                if package_name is not None:
+                    good.packages.add(package_name)
+
+    for good in demand.goods.values():
+        if good.needed <= 0:
+            continue
+        for unit_id, per_good in demand.good_units.get(good.finished_good_id, []):
+            unit = demand.units.get(unit_id)
+            if unit is None:
+                info = demand.unit_info[unit_id]
+                unit = demand.units[unit_id] = UnitDemand(
+                    info.finished_unit_id,
+                    info.name,
+                    info.recipe_id,
+                    info.recipe_name,
+                    info.items_per_batch,
+                )
+            unit.units_needed += good.needed * per_good
+
+    for unit in demand.units.values():
+        recipe = demand.recipes.get(unit.recipe_id)
+        if recipe is None:
+            recipe = demand.recipes[unit.recipe_id] = RecipePlan(unit.recipe_id, unit.recipe_name)
+        # Each finished unit is its own bake (48 small or 24 large): batches add per unit.
+        recipe.batches_needed += unit.batches_needed
+
+
+# --- Recipe trees ---------------------------------------------------------------------------
+
+
+@dataclass
+class RecipeGraph:
+    """Sub-recipe edges and ingredient lines of every recipe reached from some roots."""
+
+    names: dict[int, str]
+    children: dict[int, list[tuple[int, Decimal]]]
+    lines: dict[int, list[RecipeIngredient]]
+
+
+def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
+    """Edges level by level (one query each, at most three) and every line in one query."""
+    tx.require()
+    names = dict(roots)
+    children: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    frontier = set(roots)
+    seen = set(roots)
+    depth = 1
+    while frontier:
+        if depth > MAX_DEPTH + 1:
+            raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
+        next_frontier: set[int] = set()
+        for comp in (
+            tx.objects(RecipeComponent)
+            .filter(recipe_id__in=frontier)
+            .select_related("component_recipe")
+            .order_by("id")
+        ):
+            children[comp.recipe_id].append((comp.component_recipe_id, comp.batches))
+            names.setdefault(comp.component_recipe_id, comp.component_recipe.name)
+            if comp.component_recipe_id not in seen:
+                seen.add(comp.component_recipe_id)
+                next_frontier.add(comp.component_recipe_id)
+        frontier = next_frontier
+        depth += 1
+    lines: dict[int, list[RecipeIngredient]] = defaultdict(list)
+    if seen:
+        for line in (
+            tx.objects(RecipeIngredient)
+            .filter(recipe_id__in=seen)
+            .select_related("ingredient")
+            .order_by("id")
+        ):
+            lines[line.recipe_id].append(line)
+    return RecipeGraph(names=names, children=dict(children), lines=dict(lines))
+
+
+def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, IngredientDemand]:
+    """Ingredients of `roots` ({recipe: batches}) through their trees, in base units.
+
+    Like `production.services.recipe_tree`: each line's quantity is multiplied by the
+    batches along its path, then converted (and rounded to 0.001) once, so the figures match
+    what a production run of those batches would draw. `recipes` names the roots.
+    """
+    needs: dict[int, IngredientDemand] = {}
+
+    def walk(recipe_id: int, multiplier: Decimal, root_name: str, depth: int) -> None:
+        if depth > MAX_DEPTH + 1:
+            raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
+        for line in graph.lines.get(recipe_id, []):
+            ingredient = line.ingredient
+            quantity = to_base(
+                line.quantity * multiplier,
+                line.unit,
+                ingredient.stock_family,
+                density_g_per_cup=ingredient.density_g_per_cup,
+                ingredient_name=ingredient.name,
+            )
+            need = needs.get(ingredient.pk)
+            if need is None:
+                need = needs[ingredient.pk] = IngredientDemand(ingredient)
+            need.quantity += quantity
+            need.recipes.add(root_name)
+        for child_id, batches in graph.children.get(recipe_id, []):
+            walk(child_id, multiplier * batches, root_name, depth + 1)
+
+    for recipe_id in sorted(roots):
+        multiplier = roots[recipe_id]
+        if multiplier > 0:
+            walk(recipe_id, multiplier, graph.names.get(recipe_id, str(recipe_id)), 1)
+    return needs
+
+
+def remaining_ingredients(tx: Tx, demand: Demand) -> dict[int, IngredientDemand]:
+    """Ingredients of every recipe's remaining batches (SPEC §6.5)."""
+    tx.require()
+    roots = {r.recipe_id: r.name for r in demand.recipes.values() if r.remaining > 0}
+    if not roots:
+        return {}
+    graph = load_recipe_graph(tx, roots)
+    return explode_recipes(graph, {rid: Decimal(demand.recipes[rid].remaining) for rid in roots})
+
+
+@dataclass
+class PackagingSource:
+    finished_good_id: int
+    finished_good_name: str
+    per_unit: Decimal
+    count: int
+    packages: list[str]
+
+    @property
+    def total(self) -> Decimal:
+        return self.per_unit * self.count
+
+
+@dataclass
+class PackagingDemand:
+    ingredient: Ingredient
+    sources: list[PackagingSource] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((s.total for s in self.sources), Decimal(0))
+
+
+def remaining_packaging(demand: Demand) -> dict[int, PackagingDemand]:
+    """Packaging for the goods still to assemble (plan − assembled for the event), SPEC §6.7."""
+    needs: dict[int, PackagingDemand] = {}
+    goods = sorted(demand.goods.values(), key=lambda g: (g.name.lower(), g.finished_good_id))
+    for good in goods:
+        count = good.remaining
+        if count <= 0:
+            continue
+        for use in demand.good_packaging.get(good.finished_good_id, []):
+            need = needs.get(use.ingredient.pk)
+            if need is None:
+                need = needs[use.ingredient.pk] = PackagingDemand(use.ingredient)
+            need.sources.append(
+                PackagingSource(
+                    good.finished_good_id,
+                    good.name,
+                    use.per_unit,
+                    count,
+                    sorted(good.packages, key=str.lower),
+                )
+            )
+    return needs
+
+
+def by_name(items: list[Any], name: str, key: str) -> list[Any]:
+    """Deterministic order for DTO rows: case-insensitive name, then id."""
+    return sorted(items, key=lambda i: (getattr(i, name).lower(), getattr(i, key)))
+
+
+# --- Services ---------------------------------------------------------------------------
+
+
+def get_recipe_needs(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Per recipe and finished unit: units the event's packages need, and whole batches."""
+    tx.require()
+    demand = load_demand(tx, event_id)
+    units = sorted(
+        (u for u in demand.units.values() if u.units_needed > 0),
+        key=lambda u: (u.recipe_name.lower(), u.recipe_id, u.name.lower(), u.finished_unit_id),
+    )
+    return [
+        {
+            "recipe_id": u.recipe_id,
+            "recipe_name": u.recipe_name,
+            "finished_unit_id": u.finished_unit_id,
+            "finished_unit_name": u.name,
+            "units_needed": u.units_needed,
+            "items_per_batch": u.items_per_batch,
+            "batches_needed": u.batches_needed,
+        }
+        for u in units
+    ]
+
+
+def _suggestions(demand: Demand) -> dict[str, list[dict[str, Any]]]:
+    recipes = by_name(
+        [r for r in demand.recipes.values() if r.batches_needed > 0], "name", "recipe_id"
+    )
+    goods = by_name([g for g in demand.goods.values() if g.needed > 0], "name", "finished_good_id")
+    return {
+        "production": [
+            {"recipe_id": r.recipe_id, "recipe_name": r.name, "target_batches": r.batches_needed}
+            for r in recipes
+        ],
+        "assembly": [
+            {
+                "finished_good_id": g.finished_good_id,
+                "finished_good_name": g.name,
+                "target_quantity": g.needed,
+            }
+            for g in goods
+        ],
+    }
+
+
+def suggest_targets(tx: Tx, event_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Production targets (batches per recipe) and assembly targets (every good to assemble,
+    nested ones included) that the event's assignments call for."""
+    tx.require()
+    return _suggestions(load_demand(tx, event_id))
+
+
+def apply_suggested_targets(tx: Tx, event_id: int) -> dict[str, Any]:
+    """Set every suggested target (upsert); targets for other recipes or goods stay as they are.
+
+    Returns the suggestions that were applied with counts.
+    """
+    tx.require()
+    with logged_operation(logger, tx, "apply_suggested_targets", event_id=event_id) as op:
+        demand = load_demand(tx, event_id)
+        event_pk = demand.event.pk
+        suggestions = _suggestions(demand)
+        # Notes already written on a target are kept; only the number changes.
+        for row in suggestions["production"]:
+            notes = demand.recipes[row["recipe_id"]].target_notes
+            set_production_target(
+                tx, event_pk, row["recipe_id"], row["target_batches"], notes=notes
+            )
+        for row in suggestions["assembly"]:
+            notes = demand.goods[row["finished_good_id"]].target_notes
+            set_assembly_target(
+                tx, event_pk, row["finished_good_id"], row["target_quantity"], notes=notes
+            )
+        op.add(
+            production_targets=len(suggestions["production"]),
+            assembly_targets=len(suggestions["assembly"]),
+        )
+    return {
+        "event_id": event_pk,
+        "production": suggestions["production"],
+        "assembly": suggestions["assembly"],
+        "production_count": len(suggestions["production"]),
+        "assembly_count": len(suggestions["assembly"]),
+    }
+
+
+def get_event_plan(tx: Tx, event_id: int) -> dict[str, Any]:
+    """The engine's plan per recipe and per good: need, target, done, plan and what is left.
+
+    Recipes and goods appear when the assignments need them or a target names them.
+    """
+    tx.require()
+    demand = load_demand(tx, event_id)
+    recipes = by_name(list(demand.recipes.values()), "name", "recipe_id")
+    goods = by_name(list(demand.goods.values()), "name", "finished_good_id")
+    return {
+        "event_id": demand.event.pk,
+        "production": [
+            {
+                "recipe_id": r.recipe_id,
+                "recipe_name": r.name,
+                "batches_needed": r.batches_needed,
+                "target_batches": r.target,
+                "produced_batches": r.produced,
+                "plan_batches": r.plan,
+                "remaining_batches": r.remaining,
+            }
+            for r in recipes
+        ],
+        "assembly": [
+            {
+                "finished_good_id": g.finished_good_id,
+                "finished_good_name": g.name,
+                "quantity_needed": g.needed,
+                "target_quantity": g.target,
+                "assembled_quantity": g.assembled,
+                "plan_quantity": g.plan,
+                "remaining_quantity": g.remaining,
+            }
+            for g in goods
+        ],
+    }

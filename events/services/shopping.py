@@ -1,0 +1,313 @@
+"""Shopping list and packaging needs of an event (SPEC §6.6, §6.7), from the demand engine.
+
+Per ingredient: needed (remaining batches through the sub-recipe trees, or packaging of the
+goods still to assemble), on hand (the lots' remaining stock), to buy, the recommended
+product (preferred, else the cheapest by latest price per base unit), whole packages and
+their estimated cost at the latest price per package. A line without a price says so and is
+listed in `missing_prices`: it never counts as free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, Subquery, Sum
+
+from bakeplanner.errors import ConversionError
+from bakeplanner.money import cost_to_string, qty_to_string
+from bakeplanner.tx import Tx
+from bakeplanner.units import to_base
+from events.services.demand import (
+    IngredientDemand,
+    PackagingDemand,
+    load_demand,
+    remaining_ingredients,
+    remaining_packaging,
+    whole_packages,
+)
+from production.models import Ingredient, InventoryLot, Product, Purchase
+
+__all__ = [
+    "get_event_packaging_breakdown",
+    "get_event_packaging_needs",
+    "get_shopping_list",
+    "get_shopping_list_by_category",
+]
+
+INGREDIENT = "ingredient"
+PACKAGING = "packaging"
+
+
+@dataclass
+class Offer:
+    """A product of an ingredient with its package size in base units and latest price."""
+
+    product: Product
+    package_size: Decimal
+    latest_price: Decimal | None
+
+    @property
+    def price_per_base_unit(self) -> Decimal | None:
+        if self.latest_price is None:
+            return None
+        return self.latest_price / self.package_size
+
+
+def load_on_hand(tx: Tx, ingredient_ids: set[int]) -> dict[int, Decimal]:
+    """Remaining stock per ingredient (sum of its lots), one query."""
+    tx.require()
+    if not ingredient_ids:
+        return {}
+    rows = (
+        tx.objects(InventoryLot)
+        .filter(ingredient_id__in=ingredient_ids)
+        .order_by()
+        .values("ingredient_id")
+        .annotate(total=Sum("quantity_remaining"))
+        .values_list("ingredient_id", "total")
+    )
+    return {ingredient_id: Decimal(total or 0) for ingredient_id, total in rows}
+
+
+def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Offer]]:
+    """Every product of these ingredients with its latest purchase price, one query."""
+    tx.require()
+    if not ingredients:
+        return {}
+    latest = tx.objects(Purchase).filter(product=OuterRef("pk")).order_by("-purchased_on", "-id")
+    offers: dict[int, list[Offer]] = {}
+    for product in (
+        tx.objects(Product)
+        .filter(ingredient_id__in=ingredients)
+        .annotate(latest_price=Subquery(latest.values("price_per_package")[:1]))
+        .order_by("ingredient_id", "id")
+    ):
+        ingredient = ingredients[product.ingredient_id]
+        try:
+            size = to_base(
+                product.package_quantity,
+                product.package_unit,
+                ingredient.stock_family,
+                density_g_per_cup=ingredient.density_g_per_cup,
+                ingredient_name=ingredient.name,
+            )
+        except ConversionError:
+            continue  # a product that cannot be measured in the stock unit cannot be advised
+        if size <= 0:
+            continue
+        price = product.latest_price
+        offers.setdefault(product.ingredient_id, []).append(
+            Offer(product, size, None if price is None else Decimal(price))
+        )
+    return offers
+
+
+def recommend(offers: list[Offer]) -> Offer | None:
+    """The preferred product, else the cheapest by latest price per base unit."""
+    for offer in offers:
+        if offer.product.preferred:
+            return offer
+    priced = [o for o in offers if o.latest_price is not None]
+    if priced:
+        return min(priced, key=lambda o: (o.price_per_base_unit, o.product.pk))
+    return offers[0] if offers else None
+
+
+@dataclass
+class ShoppingLine:
+    kind: str
+    ingredient: Ingredient
+    needed: Decimal
+    on_hand: Decimal
+    recipes: list[str]
+    offer: Offer | None
+
+    @property
+    def to_buy(self) -> Decimal:
+        return max(Decimal(0), self.needed - self.on_hand)
+
+    @property
+    def packages_to_buy(self) -> int | None:
+        if self.to_buy <= 0:
+            return 0
+        if self.offer is None:
+            return None
+        return whole_packages(self.to_buy, self.offer.package_size)
+
+    @property
+    def estimated_cost(self) -> Decimal | None:
+        """None when there is something to buy and no price to buy it at."""
+        packages = self.packages_to_buy
+        if packages == 0:
+            return Decimal(0)
+        if packages is None or self.offer is None or self.offer.latest_price is None:
+            return None
+        return packages * self.offer.latest_price
+
+    @property
+    def price_missing(self) -> bool:
+        return self.estimated_cost is None
+
+    def dto(self) -> dict[str, Any]:
+        offer = self.offer
+        cost = self.estimated_cost
+        return {
+            "ingredient_id": self.ingredient.pk,
+            "ingredient_name": self.ingredient.name,
+            "unit": self.ingredient.base_unit,
+            "needed": qty_to_string(self.needed),
+            "on_hand": qty_to_string(self.on_hand),
+            "to_buy": qty_to_string(self.to_buy),
+            "product_id": offer.product.pk if offer else None,
+            "product_name": (offer.product.name or self.ingredient.name) if offer else "",
+            "brand": offer.product.brand if offer else "",
+            "packages_to_buy": self.packages_to_buy,
+            "package_size": qty_to_string(offer.package_size) if offer else None,
+            "estimated_cost": None if cost is None else cost_to_string(cost),
+            "price_missing": self.price_missing,
+            "recipes": list(self.recipes),
+        }
+
+
+def _name_key(line: ShoppingLine) -> tuple[str, int]:
+    return (line.ingredient.name.lower(), line.ingredient.pk)
+
+
+def build_lines(
+    tx: Tx,
+    items: dict[int, IngredientDemand],
+    packaging: dict[int, PackagingDemand],
+) -> tuple[list[ShoppingLine], list[ShoppingLine]]:
+    """Priced lines for recipe ingredients and packaging (two queries for both)."""
+    tx.require()
+    ingredients = {i: need.ingredient for i, need in items.items()}
+    ingredients.update({i: need.ingredient for i, need in packaging.items()})
+    on_hand = load_on_hand(tx, set(ingredients))
+    offers = load_offers(tx, ingredients)
+    item_lines = [
+        ShoppingLine(
+            INGREDIENT,
+            need.ingredient,
+            need.quantity,
+            on_hand.get(i, Decimal(0)),
+            sorted(need.recipes, key=str.lower),
+            recommend(offers.get(i, [])),
+        )
+        for i, need in items.items()
+    ]
+    packaging_lines = []
+    for i, need in packaging.items():
+        # Stock a recipe line already claims is not there for packaging too.
+        claimed = items[i].quantity if i in items else Decimal(0)
+        packaging_lines.append(
+            ShoppingLine(
+                PACKAGING,
+                need.ingredient,
+                need.quantity,
+                max(Decimal(0), on_hand.get(i, Decimal(0)) - claimed),
+                sorted({s.finished_good_name for s in need.sources}, key=str.lower),
+                recommend(offers.get(i, [])),
+            )
+        )
+    item_lines.sort(key=_name_key)
+    packaging_lines.sort(key=_name_key)
+    return item_lines, packaging_lines
+
+
+def _shopping(
+    tx: Tx, event_id: int, include_packaging: bool
+) -> tuple[dict[str, Any], list[ShoppingLine]]:
+    demand = load_demand(tx, event_id)
+    items = remaining_ingredients(tx, demand)
+    packaging = remaining_packaging(demand) if include_packaging else {}
+    item_lines, packaging_lines = build_lines(tx, items, packaging)
+    lines = item_lines + packaging_lines
+    total = sum((line.estimated_cost or Decimal(0) for line in lines), Decimal(0))
+    missing = sorted({line.ingredient.name for line in lines if line.price_missing}, key=str.lower)
+    dto = {
+        "event_id": demand.event.pk,
+        "items": [line.dto() for line in item_lines],
+        "packaging": [line.dto() for line in packaging_lines],
+        "total_estimated_cost": cost_to_string(total),
+        "items_count": len(lines),
+        "items_with_shortfall": sum(1 for line in lines if line.to_buy > 0),
+        "missing_prices": missing,
+    }
+    return dto, lines
+
+
+def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) -> dict[str, Any]:
+    """What to buy for the event's remaining batches (and packaging), SPEC §6.6.
+
+    `items_count` counts every line (items and packaging), `items_with_shortfall` the lines
+    with something to buy. `estimated_cost` is null on a line whose price is missing.
+    """
+    tx.require()
+    dto, _ = _shopping(tx, event_id, include_packaging)
+    return dto
+
+
+def get_shopping_list_by_category(
+    tx: Tx, event_id: int, *, include_packaging: bool = True
+) -> dict[str, Any]:
+    """The shopping list DTO plus `groups`: its lines by kind, then ingredient category.
+
+    `groups` is `[{kind, category, lines}]`, ingredients before packaging, named
+    categories alphabetically and uncategorised lines (`category` "") last.
+    """
+    tx.require()
+    dto, lines = _shopping(tx, event_id, include_packaging)
+    grouped: dict[tuple[str, str], list[ShoppingLine]] = {}
+    for line in lines:
+        grouped.setdefault((line.kind, line.ingredient.category.strip()), []).append(line)
+    kind_order = {INGREDIENT: 0, PACKAGING: 1}
+    keys = sorted(grouped, key=lambda k: (kind_order[k[0]], k[1] == "", k[1].lower(), k[1]))
+    dto["groups"] = [
+        {
+            "kind": kind,
+            "category": category,
+            "lines": [line.dto() for line in sorted(grouped[(kind, category)], key=_name_key)],
+        }
+        for kind, category in keys
+    ]
+    return dto
+
+
+def get_event_packaging_needs(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Packaging for the goods still to assemble, in the shopping list's line shape."""
+    tx.require()
+    demand = load_demand(tx, event_id)
+    _, packaging_lines = build_lines(tx, {}, remaining_packaging(demand))
+    return [line.dto() for line in packaging_lines]
+
+
+def get_event_packaging_breakdown(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Per packaging ingredient, each finished good still to assemble that uses it."""
+    tx.require()
+    demand = load_demand(tx, event_id)
+    needs = sorted(
+        remaining_packaging(demand).values(),
+        key=lambda n: (n.ingredient.name.lower(), n.ingredient.pk),
+    )
+    return [
+        {
+            "ingredient_id": need.ingredient.pk,
+            "ingredient_name": need.ingredient.name,
+            "unit": need.ingredient.base_unit,
+            "total": qty_to_string(need.quantity),
+            "sources": [
+                {
+                    "finished_good_id": source.finished_good_id,
+                    "finished_good_name": source.finished_good_name,
+                    "per_unit": qty_to_string(source.per_unit),
+                    "count": source.count,
+                    "total": qty_to_string(source.total),
+                    "packages": list(source.packages),
+                }
+                for source in need.sources
+            ],
+        }
+        for need in needs
+    ]
