@@ -316,3 +316,52 @@ def build_scaled_world(household, size: int) -> SimpleNamespace:
             production_run(h, recipe, unit, 1, event=ev)
             assembly_run(h, inner, 1, event=ev)
     return SimpleNamespace(household=h, event=ev)
+
+
+def build_estimate_world(household) -> SimpleNamespace:
+    """Prices that make the §6.8 estimates easy to follow by hand.
+
+    Flour 0.002/g (1 kg on hand at 2.00, latest price the same), a box 0.50 (10 for 5.00,
+    100 on hand). Bread: 500 g flour per batch, 10 rolls → a roll 0.10.
+    Roll Box = 4 rolls + 1 box = 0.90; Hamper = 1 Roll Box + 2 rolls + 2 boxes = 2.10.
+    Big = Hamper + Roll Box = 3.00; Small = Roll Box = 0.90.
+    Ann: Big × 2 + Small × 1 = 6.90; Ben: Small × 3 = 2.70; total 9.60.
+    """
+    h = household
+    w = SimpleNamespace(household=h)
+    w.flour = ingredient(h, "Flour", "weight", category="Baking")
+    w.box = ingredient(h, "Box", "count", kind="packaging", category="Packaging")
+    w.flour_bag = product(h, w.flour, "Bag", 1, "kg")
+    purchase(h, w.flour_bag, price="2.00", on=dt.date(2026, 1, 1), base_quantity=1000)
+    w.box_pack = product(h, w.box, "Ten boxes", 10, "each")
+    purchase(h, w.box_pack, price="5.00", on=dt.date(2026, 1, 1), base_quantity=100, packages=10)
+    w.bread = Recipe.objects.create(household=h, name="Bread")
+    line(h, w.bread, w.flour, 500, "g")
+    w.roll = FinishedUnit.objects.create(
+        household=h, recipe=w.bread, name="roll", items_per_batch=10
+    )
+    w.roll_box = FinishedGood.objects.create(household=h, name="Roll Box")
+    component(h, w.roll_box, unit=w.roll, quantity=4)
+    component(h, w.roll_box, packaging=w.box, quantity=1)
+    w.hamper = FinishedGood.objects.create(household=h, name="Hamper")
+    component(h, w.hamper, nested=w.roll_box, quantity=1)
+    component(h, w.hamper, unit=w.roll, quantity=2)
+    component(h, w.hamper, packaging=w.box, quantity=2)
+    w.big = Package.objects.create(household=h, name="Big")
+    PackageItem.objects.create(household=h, package=w.big, finished_good=w.hamper, quantity=1)
+    PackageItem.objects.create(household=h, package=w.big, finished_good=w.roll_box, quantity=1)
+    w.small = Package.objects.create(household=h, name="Small")
+    PackageItem.objects.create(household=h, package=w.small, finished_good=w.roll_box, quantity=1)
+    w.ann = Recipient.objects.create(household=h, name="Ann")
+    w.ben = Recipient.objects.create(household=h, name="Ben")
+    w.event = event(h, "Winter Fair")
+    w.ann_big = Assignment.objects.create(
+        household=h, event=w.event, recipient=w.ann, package=w.big, quantity=2
+    )
+    w.ann_small = Assignment.objects.create(
+        household=h, event=w.event, recipient=w.ann, package=w.small, quantity=1
+    )
+    w.ben_small = Assignment.objects.create(
+        household=h, event=w.event, recipient=w.ben, package=w.small, quantity=3
+    )
+    return w
