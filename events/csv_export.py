@@ -1,0 +1,335 @@
+"""CSV files of event reports (SPEC §9), shared by the management commands and the web.
+
+Conventions: UTF-8 with a BOM, comma, RFC 4180 quoting, CRLF, one Title Case header row
+with units (`Estimated Cost (USD)`), plain decimals, ISO dates, empty cells for nothing,
+deterministic order, the header even with no rows, and text cells that a spreadsheet would
+run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) prefixed with a single quote.
+The web download and the command call the same `*_csv` function, so they give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError, OutputWrapper
+
+from bakeplanner.errors import DomainError
+from bakeplanner.models import Household
+from bakeplanner.tx import Tx, unit_of_work
+from events.models import Event
+from events.services.reports import get_event_packing_list, get_event_summary
+from events.services.shopping import get_shopping_list_by_category
+
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | None
+
+
+class Text(str):
+    """A cell of user text: escaped against formula injection when written."""
+
+
+def escape_text(value: str) -> str:
+    """Prefix a single quote to text a spreadsheet would read as a formula."""
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Text):
+        return escape_text(str(value))
+    return str(value)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """One table as UTF-8 with BOM, CRLF line ends and minimal RFC 4180 quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def money_header(label: str) -> str:
+    return f"{label} ({settings.CURRENCY})"
+
+
+def one_line(text: Any) -> str:
+    """User text inside an error message, on one line."""
+    return " ".join(str(text).split())
+
+
+# --- Shopping list --------------------------------------------------------------------------
+
+SHOPPING_LIST = "shopping-list"
+
+
+def shopping_list_header() -> list[str]:
+    return [
+        "Kind",
+        "Category",
+        "Ingredient",
+        "Needed",
+        "On Hand",
+        "To Buy",
+        "Unit",
+        "Product",
+        "Brand",
+        "Packages To Buy",
+        money_header("Estimated Cost"),
+        "Recipes",
+    ]
+
+
+def shopping_list_rows(
+    tx: Tx, event_id: int, *, include_packaging: bool = True
+) -> tuple[list[str], list[list[Cell]]]:
+    """Header and rows: ingredients before packaging, by category, then ingredient name."""
+    tx.require()
+    result = get_shopping_list_by_category(tx, event_id, include_packaging=include_packaging)
+    rows: list[list[Cell]] = []
+    for group in result["groups"]:
+        for line in group["lines"]:
+            rows.append(
+                [
+                    group["kind"],
+                    Text(group["category"]),
+                    Text(line["ingredient_name"]),
+                    line["needed"],
+                    line["on_hand"],
+                    line["to_buy"],
+                    line["unit"],
+                    Text(line["product_name"]),
+                    Text(line["brand"]),
+                    line["packages_to_buy"],
+                    line["estimated_cost"],
+                    Text("; ".join(line["recipes"])),
+                ]
+            )
+    return shopping_list_header(), rows
+
+
+def shopping_list_csv(tx: Tx, event_id: int, *, include_packaging: bool = True) -> bytes:
+    header, rows = shopping_list_rows(tx, event_id, include_packaging=include_packaging)
+    return csv_bytes(header, rows)
+
+
+# --- Event summary ----------------------------------------------------------------------------
+
+EVENT_SUMMARY = "summary"
+
+
+def event_summary_rows(tx: Tx, event_id: int) -> tuple[list[str], list[list[Cell]]]:
+    """One row per recipient, then the event's total, then each ingredient without a price."""
+    tx.require()
+    summary = get_event_summary(tx, event_id)
+    packing = get_event_packing_list(tx, event_id)
+    event = tx.objects(Event).get(pk=summary["event_id"])
+    households: dict[int, str] = {}
+    assignments: dict[int, int] = {}
+    packages: dict[int, int] = {}
+    for row in packing:
+        households[row["recipient_id"]] = row["household_name"]
+        assignments[row["recipient_id"]] = assignments.get(row["recipient_id"], 0) + 1
+        packages[row["recipient_id"]] = packages.get(row["recipient_id"], 0) + row["quantity"]
+    header = [
+        "Kind",
+        "Name",
+        "Household Name",
+        "Event Date",
+        "Assignments",
+        "Packages",
+        money_header("Estimated Cost"),
+    ]
+    rows: list[list[Cell]] = []
+    for recipient in summary["cost_by_recipient"]:
+        rid = recipient["recipient_id"]
+        rows.append(
+            [
+                "recipient",
+                Text(recipient["recipient_name"]),
+                Text(households.get(rid, "")),
+                event.event_date.isoformat(),
+                assignments.get(rid, 0),
+                packages.get(rid, 0),
+                recipient["cost"],
+            ]
+        )
+    rows.append(
+        [
+            "total",
+            Text(event.name),
+            "",
+            event.event_date.isoformat(),
+            summary["assignment_count"],
+            summary["package_count"],
+            summary["total_cost"],
+        ]
+    )
+    for name in summary["missing_prices"]:
+        rows.append(["missing_price", Text(name), "", "", None, None, None])
+    return header, rows
+
+
+def event_summary_csv(tx: Tx, event_id: int) -> bytes:
+    header, rows = event_summary_rows(tx, event_id)
+    return csv_bytes(header, rows)
+
+
+# --- Assignments (packing list) -----------------------------------------------------------
+
+ASSIGNMENTS = "assignments"
+
+
+def assignments_rows(tx: Tx, event_id: int) -> tuple[list[str], list[list[Cell]]]:
+    """The packing list: one row per assignment, by recipient name."""
+    tx.require()
+    header = [
+        "Recipient",
+        "Household Name",
+        "Address",
+        "Package",
+        "Quantity",
+        "Contents",
+        "Status",
+        "Notes",
+    ]
+    rows: list[list[Cell]] = []
+    for row in get_event_packing_list(tx, event_id):
+        contents = "; ".join(
+            f"{item['quantity']} × {item['finished_good_name']}" for item in row["contents"]
+        )
+        rows.append(
+            [
+                Text(row["recipient_name"]),
+                Text(row["household_name"]),
+                Text(row["address"]),
+                Text(row["package_name"]),
+                row["quantity"],
+                Text(contents),
+                row["fulfillment_status"],
+                Text(row["notes"]),
+            ]
+        )
+    return header, rows
+
+
+def assignments_csv(tx: Tx, event_id: int) -> bytes:
+    header, rows = assignments_rows(tx, event_id)
+    return csv_bytes(header, rows)
+
+
+# --- Commands -------------------------------------------------------------------------------
+
+
+def default_filename(event: Event, suffix: str) -> str:
+    return f"{event.slug}-{suffix}.csv"
+
+
+def find_household(text: str | None) -> Household:
+    """The household named (case-insensitive) or numbered; the only one when not given."""
+    if text is None or not str(text).strip():
+        households = list(Household.objects.order_by("pk")[:2])
+        if not households:
+            raise CommandError("No household exists yet; create one with create_household.")
+        if len(households) > 1:
+            count = Household.objects.count()
+            raise CommandError(
+                f"There are {count} households; choose one with --household (name or id)."
+            )
+        return households[0]
+    text = str(text).strip()
+    if text.isdigit():
+        found = Household.objects.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    found = Household.objects.filter(name__iexact=text).first()
+    if found is None:
+        raise CommandError(f"No household named or numbered {one_line(text)!r}.")
+    return found
+
+
+def find_event(tx: Tx, text: str) -> Event:
+    """The household's event with this slug, else with this name (case-insensitive)."""
+    tx.require()
+    wanted = str(text).strip()
+    events = tx.objects(Event)
+    found = events.filter(slug=wanted).first() or events.filter(name__iexact=wanted).first()
+    if found is None:
+        raise CommandError(
+            f"No event named or with slug {one_line(wanted)!r} in household "
+            f"{one_line(tx.household.name)!r}."
+        )
+    return found
+
+
+def add_export_arguments(parser: Any) -> None:
+    parser.add_argument("event", help="the event's name or slug")
+    parser.add_argument(
+        "--household", help="household name or id (may be left out when there is only one)"
+    )
+    parser.add_argument(
+        "--output",
+        help="file to write, or - for standard output (default: <event-slug>-<report>.csv)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite the output file if it exists"
+    )
+
+
+def _write_stdout(stdout: Any, data: bytes) -> None:
+    """The exact bytes to a real terminal or pipe; text to a captured stream (tests)."""
+    out = stdout._out if isinstance(stdout, OutputWrapper) else stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))
+
+
+def run_export(
+    stdout: Any,
+    options: dict[str, Any],
+    *,
+    suffix: str,
+    build: Callable[[Tx, Event], bytes],
+) -> Path | None:
+    """Resolve household and event, refuse to overwrite, build in one read-only unit of work,
+    write the file (or standard output). Every user mistake is a one-line `CommandError`."""
+    household = find_household(options.get("household"))
+    output = options.get("output")
+    try:
+        with unit_of_work(household, read_only=True) as tx:
+            event = find_event(tx, options["event"])
+            target = None if output == "-" else Path(output or default_filename(event, suffix))
+            if target is not None:
+                if target.is_dir():
+                    raise CommandError(f"{target} is a directory; give a file name.")
+                if target.exists() and not options.get("force"):
+                    raise CommandError(f"{target} already exists; use --force to overwrite it.")
+                if not target.parent.is_dir():
+                    raise CommandError(f"The folder {target.parent} does not exist.")
+            data = build(tx, event)
+    except DomainError as exc:
+        raise CommandError(one_line(exc)) from exc
+    if target is None:
+        _write_stdout(stdout, data)
+        return None
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    stdout.write(f"Wrote {target}")
+    return target
