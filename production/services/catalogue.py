@@ -108,15 +108,15 @@ def _units_in_use(tx: Tx, ingredient: Ingredient) -> list[tuple[str, str]]:
     """(unit, where) pairs of every product and recipe line of the ingredient."""
     pairs = [
         (unit, "a product")
-        for unit in tx.objects(Product).filter(ingredient=ingredient).values_list(
-            "package_unit", flat=True
-        )
+        for unit in tx.objects(Product)
+        .filter(ingredient=ingredient)
+        .values_list("package_unit", flat=True)
     ]
     pairs += [
         (unit, "a recipe line")
-        for unit in tx.objects(RecipeIngredient).filter(ingredient=ingredient).values_list(
-            "unit", flat=True
-        )
+        for unit in tx.objects(RecipeIngredient)
+        .filter(ingredient=ingredient)
+        .values_list("unit", flat=True)
     ]
     return pairs
 
@@ -188,14 +188,15 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
             ingredient.kind = kind
         family = ingredient.stock_family
         if "stock_family" in fields:
-            family = clean_choice(fields["stock_family"], FAMILIES, "Stock family",
-                                  field="stock_family")
+            family = clean_choice(
+                fields["stock_family"], FAMILIES, "Stock family", field="stock_family"
+            )
             if family != ingredient.stock_family:
                 has_lots = tx.objects(InventoryLot).filter(ingredient=ingredient).exists()
                 has_lines = tx.objects(RecipeIngredient).filter(ingredient=ingredient).exists()
-                has_components = tx.objects(FinishedGoodComponent).filter(
-                    packaging=ingredient
-                ).exists()
+                has_components = (
+                    tx.objects(FinishedGoodComponent).filter(packaging=ingredient).exists()
+                )
                 if has_lots or has_lines or has_components:
                     raise ValidationFailed(
                         f"The stock family of {ingredient.name} cannot change: it already has "
@@ -213,7 +214,8 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
                     raise ValidationFailed(
                         f"{ingredient.name} has {where} in {unit}, which could no longer be "
                         f"converted to {BASE_UNIT[family]}; change it first.",
-                        field="density_g_per_cup" if family == ingredient.stock_family
+                        field="density_g_per_cup"
+                        if family == ingredient.stock_family
                         else "stock_family",
                     )
         ingredient.stock_family = family
@@ -251,8 +253,11 @@ def list_ingredients(
     tx.require()
     queryset = tx.objects(Ingredient).annotate(
         name_lower=Lower("name"),
-        on_hand=Coalesce(_on_hand_subquery(tx), Value(Decimal(0)),
-                         output_field=DecimalField(max_digits=20, decimal_places=3)),
+        on_hand=Coalesce(
+            _on_hand_subquery(tx),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=20, decimal_places=3),
+        ),
         product_count=Count("products", distinct=True),
     )
     if q.strip():
@@ -368,8 +373,13 @@ def create_product(
             package_quantity, "Package size", model=Product, column="package_quantity"
         )
         unit = _clean_unit(package_unit, field="package_unit")
-        _check_unit_fits(ingredient.name, unit, ingredient.stock_family,
-                         ingredient.density_g_per_cup, field="package_unit")
+        _check_unit_fits(
+            ingredient.name,
+            unit,
+            ingredient.stock_family,
+            ingredient.density_g_per_cup,
+            field="package_unit",
+        )
         brand = clean_text(brand, "Brand", field="brand", max_length=80)
         name = clean_text(name, "Product name", field="name", max_length=120)
         notes = clean_text(notes, "Notes", field="notes")
@@ -410,13 +420,20 @@ def update_product(tx: Tx, product_id: int, **fields: Any) -> Product:
             name = clean_text(fields["name"], "Product name", field="name", max_length=120)
         if "package_quantity" in fields:
             quantity = clean_decimal(
-                fields["package_quantity"], "Package size", model=Product,
+                fields["package_quantity"],
+                "Package size",
+                model=Product,
                 column="package_quantity",
             )
         if "package_unit" in fields:
             unit = _clean_unit(fields["package_unit"], field="package_unit")
-            _check_unit_fits(ingredient.name, unit, ingredient.stock_family,
-                             ingredient.density_g_per_cup, field="package_unit")
+            _check_unit_fits(
+                ingredient.name,
+                unit,
+                ingredient.stock_family,
+                ingredient.density_g_per_cup,
+                field="package_unit",
+            )
         if (quantity, unit) != (product.package_quantity, product.package_unit):
             if tx.objects(Purchase).filter(product=product).exists():
                 raise ValidationFailed(

@@ -79,9 +79,11 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
         ingredients[ingredient.pk] = ingredient
         latest[ingredient.pk] = ingredient.latest_cost  # type: ignore[attr-defined]
     lots: dict[int, list[InventoryLot]] = {i: [] for i in ingredients}
-    for lot in tx.objects(InventoryLot).filter(
-        ingredient_id__in=ids, quantity_remaining__gt=0
-    ).order_by("received_on", "id"):
+    for lot in (
+        tx.objects(InventoryLot)
+        .filter(ingredient_id__in=ids, quantity_remaining__gt=0)
+        .order_by("received_on", "id")
+    ):
         lots[lot.ingredient_id].append(lot)
     return PriceBook(ingredients=ingredients, lots=lots, latest=latest)
 
@@ -94,8 +96,10 @@ def price_needs(tx: Tx, needs: dict[int, Decimal]) -> dict[int, PricedNeed]:
     """
     tx.require()
     book = load_price_book(tx, needs)
-    return {ingredient_id: book.price(ingredient_id, Decimal(qty))
-            for ingredient_id, qty in needs.items()}
+    return {
+        ingredient_id: book.price(ingredient_id, Decimal(qty))
+        for ingredient_id, qty in needs.items()
+    }
 
 
 def price_recipe_needs(book: PriceBook, needs: list[IngredientNeed]) -> tuple[Decimal, list[str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from bakeplanner.errors import InsufficientInventory, ValidationFailed
 from bakeplanner.logs import log_debug, log_operation
@@ -23,11 +23,12 @@ from bakeplanner.units import to_base
 from production.models import Ingredient, InventoryLot
 from production.services.lookup import get_owned
 
-__all__ = ["consume_fifo", "get_on_hand"]
+__all__ = ["consume_fifo", "get_inventory", "get_on_hand"]
 
 logger = logging.getLogger("bakeplanner.production.inventory")
 
 COST_PLACES = Decimal("0.000001")
+INVENTORY_SORTS = ("name", "category", "on_hand", "value", "lots")
 
 
 def line_cost(quantity: Decimal, unit_cost: Decimal) -> Decimal:
@@ -145,9 +146,11 @@ def get_on_hand(tx: Tx, ingredient_id: int) -> Decimal:
     """Stock of an ingredient in its base unit: the sum of its lots' remaining quantities."""
     tx.require()
     ingredient = get_owned(tx, Ingredient, ingredient_id)
-    total = tx.objects(InventoryLot).filter(ingredient=ingredient).aggregate(
-        total=Sum("quantity_remaining")
-    )["total"]
+    total = (
+        tx.objects(InventoryLot)
+        .filter(ingredient=ingredient)
+        .aggregate(total=Sum("quantity_remaining"))["total"]
+    )
     return to_decimal(total)
 
 
@@ -177,14 +180,27 @@ def consume_fifo(
     )
     lots = lots_for(tx, [ingredient.pk], lock=not dry_run)[ingredient.pk]
     plan = plan_fifo(ingredient, needed, lots)
-    log_debug(logger, tx, "consume_fifo", ingredient_id=ingredient.pk, needed=needed,
-              available=plan.available, dry_run=dry_run)
+    log_debug(
+        logger,
+        tx,
+        "consume_fifo",
+        ingredient_id=ingredient.pk,
+        needed=needed,
+        available=plan.available,
+        dry_run=dry_run,
+    )
     if not dry_run:
         raise_if_short(tx, "consume_fifo", [plan])
         apply_plans(tx, [plan])
-        log_operation(logger, tx, "consume_fifo", "success", ingredient_id=ingredient.pk,
-                      consumed=qty_to_string(plan.consumed),
-                      total_cost=cost_to_string(plan.total_cost))
+        log_operation(
+            logger,
+            tx,
+            "consume_fifo",
+            "success",
+            ingredient_id=ingredient.pk,
+            consumed=qty_to_string(plan.consumed),
+            total_cost=cost_to_string(plan.total_cost),
+        )
     return fifo_dto(plan)
 
 
@@ -207,3 +223,92 @@ def fifo_dto(plan: FifoPlan) -> dict[str, Any]:
             for d in plan.draws
         ],
     }
+
+
+def product_label(product: Any, ingredient_name: str) -> str:
+    """Label a product as "Brand name (5 lb)" without walking the product's ingredient relation."""
+    label = " ".join(part for part in (product.brand, product.name) if part) or ingredient_name
+    return f"{label} ({product.package_quantity.normalize():f} {product.package_unit})"
+
+
+def unit_cost_to_string(value: Decimal) -> str:
+    """A cost per base unit for display: six decimal places at most, no trailing zeros."""
+    text = f"{value.quantize(COST_PLACES, rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def get_inventory(
+    tx: Tx, *, q: str = "", kind: str = "", sort: str = "name", in_stock_only: bool = False
+) -> list[dict[str, Any]]:
+    """Per ingredient: on hand, base unit, lots with stock (oldest first) and their value.
+
+    Two queries whatever the number of ingredients and lots.
+    """
+    tx.require()
+    ingredients = tx.objects(Ingredient).order_by("name", "pk")
+    if q.strip():
+        term = q.strip()
+        ingredients = ingredients.filter(Q(name__icontains=term) | Q(category__icontains=term))
+    if kind in (Ingredient.FOOD, Ingredient.PACKAGING):
+        ingredients = ingredients.filter(kind=kind)
+    ingredient_list = list(ingredients)
+    lots_by_ingredient: dict[int, list[InventoryLot]] = {i.pk: [] for i in ingredient_list}
+    lots = (
+        tx.objects(InventoryLot)
+        .filter(quantity_remaining__gt=0, ingredient__in=ingredients)
+        .select_related("product")
+        .order_by("received_on", "id")
+    )
+    for lot in lots:
+        lots_by_ingredient[lot.ingredient_id].append(lot)
+    rows: list[dict[str, Any]] = []
+    for ingredient in ingredient_list:
+        lots_here = lots_by_ingredient[ingredient.pk]
+        if in_stock_only and not lots_here:
+            continue
+        on_hand = sum((lot.quantity_remaining for lot in lots_here), Decimal(0))
+        value = sum((lot.quantity_remaining * lot.cost_per_unit for lot in lots_here), Decimal(0))
+        rows.append(
+            {
+                "ingredient_id": ingredient.pk,
+                "ingredient_name": ingredient.name,
+                "kind": ingredient.kind,
+                "category": ingredient.category,
+                "unit": ingredient.base_unit,
+                "on_hand": qty_to_string(on_hand),
+                "value": cost_to_string(value),
+                "lot_count": len(lots_here),
+                "lots": [
+                    {
+                        "lot_id": lot.pk,
+                        "product_id": lot.product_id,
+                        "product_name": product_label(lot.product, ingredient.name),
+                        "purchase_id": lot.purchase_id,
+                        "received_on": lot.received_on.isoformat(),
+                        "quantity_initial": qty_to_string(lot.quantity_initial),
+                        "remaining": qty_to_string(lot.quantity_remaining),
+                        "unit_cost": unit_cost_to_string(lot.cost_per_unit),
+                        "value": cost_to_string(lot.quantity_remaining * lot.cost_per_unit),
+                    }
+                    for lot in lots_here
+                ],
+                "_sort": (on_hand, value),
+            }
+        )
+    key = sort.lstrip("-")
+    reverse = sort.startswith("-") and key in INVENTORY_SORTS
+    if key == "on_hand":
+        rows.sort(key=lambda r: r["_sort"][0], reverse=reverse)
+    elif key == "value":
+        rows.sort(key=lambda r: r["_sort"][1], reverse=reverse)
+    elif key == "lots":
+        rows.sort(key=lambda r: r["lot_count"], reverse=reverse)
+    elif key == "category":
+        rows.sort(
+            key=lambda r: (r["category"].lower(), r["ingredient_name"].lower()), reverse=reverse
+        )
+    else:
+        rows.sort(key=lambda r: r["ingredient_name"].lower(), reverse=reverse)
+    for row in rows:
+        del row["_sort"]
+    return rows

@@ -48,8 +48,9 @@ def get_owned(
 # --- Input checks --------------------------------------------------------------------------
 
 
-def clean_text(value: Any, label: str, *, field: str, max_length: int | None = None,
-               required: bool = False) -> str:
+def clean_text(
+    value: Any, label: str, *, field: str, max_length: int | None = None, required: bool = False
+) -> str:
     """Text as given (Unicode, quotes, HTML are stored unchanged), trimmed at the ends."""
     if value is None:
         value = ""
@@ -65,8 +66,9 @@ def clean_text(value: Any, label: str, *, field: str, max_length: int | None = N
     return text
 
 
-def clean_name(value: Any, model: type[models.Model], *, field: str = "name",
-               label: str = "Name") -> str:
+def clean_name(
+    value: Any, model: type[models.Model], *, field: str = "name", label: str = "Name"
+) -> str:
     """A required name that fits the model's column."""
     max_length = model._meta.get_field(field).max_length  # type: ignore[union-attr]
     return clean_text(value, label, field=field, max_length=max_length, required=True)
@@ -203,8 +205,10 @@ _USAGE_WORDS = {
     "production.purchase": ("purchase", "purchases"),
     "production.inventorylot": ("inventory lot", "inventory lots"),
     "production.recipeingredient": ("recipe line", "recipe lines"),
-    "production.recipecomponent": ("recipe that uses it as a sub-recipe",
-                                   "recipes that use it as a sub-recipe"),
+    "production.recipecomponent": (
+        "recipe that uses it as a sub-recipe",
+        "recipes that use it as a sub-recipe",
+    ),
     "production.finishedunit": ("baked item", "baked items"),
     "production.finishedgoodcomponent": ("gift box component", "gift box components"),
     "production.productionrun": ("production run", "production runs"),
@@ -243,7 +247,10 @@ def usage(tx: Tx, instance: models.Model, *, skip: Iterable[str] = ()) -> list[s
         if count:
             words = _USAGE_WORDS.get(
                 related_model._meta.label_lower,
-                (str(related_model._meta.verbose_name), str(related_model._meta.verbose_name_plural)),
+                (
+                    str(related_model._meta.verbose_name),
+                    str(related_model._meta.verbose_name_plural),
+                ),
             )
             counts[words] = counts.get(words, 0) + count
     return [f"{n} {words[0] if n == 1 else words[1]}" for words, n in counts.items()]
@@ -256,7 +263,9 @@ def usage_sentence(what: str, uses: list[str]) -> str:
 # --- Sorting lists ----------------------------------------------------------------------------
 
 
-def sort_ordering(sort: str, whitelist: Mapping[str, tuple[str, ...]], default: str) -> tuple[str, ...]:
+def sort_ordering(
+    sort: str, whitelist: Mapping[str, tuple[str, ...]], default: str
+) -> tuple[str, ...]:
     """`order_by` fields for a `sort` GET value (`name` or `-name`); unknown keys sort by default.
 
     A leading `-` reverses the first field only; the others keep breaking ties the same way.

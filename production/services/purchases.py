@@ -42,8 +42,14 @@ __all__ = ["delete_purchase", "list_purchases", "record_purchase", "update_purch
 logger = logging.getLogger("bakeplanner.production.purchases")
 
 UNIT_COST_STEP = Decimal("1e-12")  # the lot's cost column keeps 12 decimal places
-PURCHASE_FIELDS = ("product_id", "packages", "price_per_package", "purchased_on", "supplier",
-                   "notes")
+PURCHASE_FIELDS = (
+    "product_id",
+    "packages",
+    "price_per_package",
+    "purchased_on",
+    "supplier",
+    "notes",
+)
 PURCHASE_SORTS = {
     "date": ("-purchased_on", "-id"),
     "ingredient": ("product__ingredient__name", "-purchased_on"),
@@ -66,8 +72,12 @@ def base_units_per_package(product: Product, ingredient: Ingredient) -> Decimal:
     if {family, ingredient.stock_family} != {VOLUME, WEIGHT} or not density:
         raise ConversionError(
             f"Cannot convert {product.package_unit} to {ingredient.base_unit} for "
-            f"{ingredient.name}" + ("." if {family, ingredient.stock_family} != {VOLUME, WEIGHT}
-                                    else ": no density (grams per cup) is set.")
+            f"{ingredient.name}"
+            + (
+                "."
+                if {family, ingredient.stock_family} != {VOLUME, WEIGHT}
+                else ": no density (grams per cup) is set."
+            )
         )
     # Multiply before dividing, as the unit conversions do.
     if family == VOLUME:
@@ -137,8 +147,13 @@ def record_purchase(
         product = get_owned(tx, Product, product_id)
         ingredient = get_owned(tx, Ingredient, product.ingredient_id)
         count = clean_decimal(packages, "Packages", model=Purchase, column="packages")
-        price = clean_decimal(price_per_package, "Price per package", model=Purchase,
-                              column="price_per_package", allow_zero=True)
+        price = clean_decimal(
+            price_per_package,
+            "Price per package",
+            model=Purchase,
+            column="price_per_package",
+            allow_zero=True,
+        )
         day = clean_date(purchased_on, "Purchase date", field="purchased_on")
         supplier = clean_text(supplier, "Supplier", field="supplier", max_length=120)
         notes = clean_text(notes, "Notes", field="notes")
@@ -164,8 +179,13 @@ def record_purchase(
             received_on=day,
         )
         lot.save(using=tx.using)
-        op.add(purchase_id=purchase.pk, lot_id=lot.pk, ingredient_id=ingredient.pk,
-               quantity=quantity, cost_per_unit=cost_per_unit)
+        op.add(
+            purchase_id=purchase.pk,
+            lot_id=lot.pk,
+            ingredient_id=ingredient.pk,
+            quantity=quantity,
+            cost_per_unit=cost_per_unit,
+        )
         return lot
 
 
@@ -194,17 +214,23 @@ def update_purchase(tx: Tx, purchase_id: int, **fields: Any) -> InventoryLot:
         count = purchase.packages
         price = purchase.price_per_package
         if "packages" in fields:
-            count = clean_decimal(fields["packages"], "Packages", model=Purchase,
-                                  column="packages")
+            count = clean_decimal(fields["packages"], "Packages", model=Purchase, column="packages")
         if "price_per_package" in fields:
-            price = clean_decimal(fields["price_per_package"], "Price per package",
-                                  model=Purchase, column="price_per_package", allow_zero=True)
+            price = clean_decimal(
+                fields["price_per_package"],
+                "Price per package",
+                model=Purchase,
+                column="price_per_package",
+                allow_zero=True,
+            )
         if "purchased_on" in fields:
-            purchase.purchased_on = clean_date(fields["purchased_on"], "Purchase date",
-                                               field="purchased_on")
+            purchase.purchased_on = clean_date(
+                fields["purchased_on"], "Purchase date", field="purchased_on"
+            )
         if "supplier" in fields:
-            purchase.supplier = clean_text(fields["supplier"], "Supplier", field="supplier",
-                                           max_length=120)
+            purchase.supplier = clean_text(
+                fields["supplier"], "Supplier", field="supplier", max_length=120
+            )
         if "notes" in fields:
             purchase.notes = clean_text(fields["notes"], "Notes", field="notes")
         quantity, cost_per_unit = _lot_figures(product, ingredient, count, price)
@@ -226,9 +252,7 @@ def delete_purchase(tx: Tx, purchase_id: int) -> None:
     with logged_operation(logger, tx, "delete_purchase", purchase_id=purchase_id) as op:
         purchase, lot = _purchase_and_lot(tx, purchase_id)
         if _is_drawn(tx, lot):
-            raise InUse(
-                "This purchase cannot be deleted: some of its stock has already been used."
-            )
+            raise InUse("This purchase cannot be deleted: some of its stock has already been used.")
         op.add(lot_id=lot.pk)
         lot.delete(using=tx.using)
         purchase.delete(using=tx.using)

@@ -84,7 +84,9 @@ def test_estimate_of_unknown_recipe_is_not_found(spec_world, tx):
 
 
 def test_price_needs_prices_each_ingredient(spec_world, tx):
-    priced = price_needs(tx, {spec_world.flour.pk: Decimal("1500"), spec_world.sugar.pk: Decimal(0)})
+    priced = price_needs(
+        tx, {spec_world.flour.pk: Decimal("1500"), spec_world.sugar.pk: Decimal(0)}
+    )
     assert priced[spec_world.flour.pk] == PricedNeed(
         cost=Decimal("4.300000"),
         price_missing=False,
@@ -96,9 +98,7 @@ def test_price_needs_prices_each_ingredient(spec_world, tx):
     assert priced[spec_world.sugar.pk].price_missing is False
 
 
-def test_price_needs_runs_a_constant_number_of_queries(
-    spec_world, tx, django_assert_num_queries
-):
+def test_price_needs_runs_a_constant_number_of_queries(spec_world, tx, django_assert_num_queries):
     h = spec_world.household
     small = {spec_world.flour.pk: Decimal(10)}
     with django_assert_num_queries(2):
@@ -109,8 +109,13 @@ def test_price_needs_runs_a_constant_number_of_queries(
             household=h, name=f"Spice {index}", stock_family="weight"
         )
         product = ingredient.products.create(household=h, package_quantity=50, package_unit="g")
-        record_purchase(tx, product.pk, packages=2, price_per_package="1.50",
-                        purchased_on=dt.date(2026, 3, index + 1))
+        record_purchase(
+            tx,
+            product.pk,
+            packages=2,
+            price_per_package="1.50",
+            purchased_on=dt.date(2026, 3, index + 1),
+        )
         many[ingredient.pk] = Decimal(120)
     with django_assert_num_queries(2):
         priced = price_needs(tx, many)

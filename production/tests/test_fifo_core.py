@@ -83,3 +83,52 @@ def test_recipe_ingredients_multiply_through_sub_recipes(spec_world, tx):
     assert by_name["Sugar"]["quantity"] == "525"
     assert by_name["Sugar"]["recipes"] == ["Sugar Cookies", "Frosting", "Glaze"]
     assert by_name["Sugar"]["unit"] == "g"
+
+
+def test_short_multi_ingredient_plan_names_every_short_ingredient(spec_world, tx):
+    from decimal import Decimal as D
+
+    from production.services.inventory import lots_for, plan_fifo, raise_if_short
+
+    lots = lots_for(tx, [spec_world.flour.pk, spec_world.sugar.pk], lock=True)
+    plans = [
+        plan_fifo(spec_world.flour, D("2400"), lots[spec_world.flour.pk]),
+        plan_fifo(spec_world.sugar, D("2000"), lots[spec_world.sugar.pk]),
+    ]
+    before = db_snapshot()
+    with pytest.raises(InsufficientInventory) as exc:
+        raise_if_short(tx, "test", plans)
+    assert [(i["name"], i["needed"], i["available"]) for i in exc.value.items] == [
+        ("Flour", "2400", "1200"),
+        ("Sugar", "2000", "1000"),
+    ]
+    assert "Flour: needed 2400 g, available 1200 g" in str(exc.value)
+    assert db_snapshot() == before
+
+
+def test_fifo_draws_across_several_lots_of_one_product(spec_world, tx):
+    from production.services import record_purchase
+
+    # A second, later 200 g bag: flour now sits in three lots over two products.
+    lot4 = record_purchase(
+        tx,
+        spec_world.flour_small.pk,
+        packages=1,
+        price_per_package="0.50",
+        purchased_on="2026-03-01",
+    )
+    result = consume_fifo(tx, spec_world.flour.pk, 11, "cup")  # 1320 g
+    assert [(lot["lot_id"], lot["quantity"], lot["cost"]) for lot in result["lots"]] == [
+        (spec_world.lot1.pk, "200", "0.40"),
+        (spec_world.lot2.pk, "1000", "3.00"),
+        (lot4.pk, "120", "0.30"),
+    ]
+    assert InventoryLot.objects.get(pk=lot4.pk).quantity_remaining == Decimal("80")
+
+
+def test_dry_run_never_changes_anything_even_when_it_could(spec_world, tx):
+    before = db_snapshot()
+    result = consume_fifo(tx, spec_world.flour.pk, 1, "cup", dry_run=True)
+    assert result["satisfied"] is True
+    assert result["consumed"] == "120"
+    assert db_snapshot() == before
