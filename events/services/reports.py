@@ -31,6 +31,7 @@ from production.services.costing import price_needs
 from production.services.lookup import get_owned
 
 __all__ = [
+    "get_event_cost_overview",
     "get_event_estimate",
     "get_event_package_count",
     "get_event_packing_list",
@@ -143,7 +144,10 @@ def estimate_event(tx: Tx, event_id: Any) -> Estimate:
 def get_event_estimate(tx: Tx, event_id: int) -> dict[str, Any]:
     """Planned cost per recipe batch, finished good, package and assignment (SPEC §6.8)."""
     tx.require()
-    estimate = estimate_event(tx, event_id)
+    return _estimate_dto(estimate_event(tx, event_id))
+
+
+def _estimate_dto(estimate: Estimate) -> dict[str, Any]:
     demand = estimate.demand
     recipes = sorted(
         (demand.recipes[r] for r in estimate.batch_cost if r in demand.recipes),
@@ -223,7 +227,17 @@ def get_event_package_count(tx: Tx, event_id: int) -> int:
 def get_event_summary(tx: Tx, event_id: int) -> dict[str, Any]:
     """Planned cost, counts and cost per recipient (SPEC §5.4)."""
     tx.require()
+    return _summary_dto(tx, estimate_event(tx, event_id))
+
+
+def get_event_cost_overview(tx: Tx, event_id: int) -> dict[str, Any]:
+    """`{summary, estimate}`: both DTOs from one pricing of the event (the summary page)."""
+    tx.require()
     estimate = estimate_event(tx, event_id)
+    return {"summary": _summary_dto(tx, estimate), "estimate": _estimate_dto(estimate)}
+
+
+def _summary_dto(tx: Tx, estimate: Estimate) -> dict[str, Any]:
     demand = estimate.demand
     by_recipient: dict[int, Decimal] = defaultdict(Decimal)
     for row in demand.assignments:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from django.test import override_settings
+from django.urls import reverse
 
 from bakeplanner.tx import unit_of_work
 from events.csv_export import (
@@ -289,3 +290,27 @@ def test_summary_and_assignments_commands_write_their_files(gift_world, tmp_path
     assert [r[0] for r in assignments[1:]] == ["Ann", "Ben", "Cat"]
     with pytest.raises(CommandError, match="already exists"):
         call_command("export_assignments", "Christmas 2026")
+
+
+def test_web_download_gives_the_same_bytes_as_the_command(gift_world, member_client, tmp_path):
+    target = tmp_path / "list.csv"
+    call_command("export_shopping_list", "Christmas 2026", "--output", str(target),
+                 stdout=io.StringIO())  # fmt: skip
+    response = member_client.get(
+        reverse("events:event_shopping_list_csv", args=[gift_world.event.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="christmas-2026-shopping-list.csv"' in response["Content-Disposition"]
+    assert response.content == target.read_bytes()
+
+
+def test_web_download_without_packaging_matches_the_command_option(
+    gift_world, member_client, tmp_path
+):
+    target = tmp_path / "list.csv"
+    call_command("export_shopping_list", "Christmas 2026", "--no-packaging", "--output",
+                 str(target), stdout=io.StringIO())  # fmt: skip
+    url = reverse("events:event_shopping_list_csv", args=[gift_world.event.pk])
+    response = member_client.get(url, {"include_packaging": "0"})
+    assert response.content == target.read_bytes()

@@ -10,6 +10,7 @@ import pytest
 from bakeplanner.errors import NotFound
 from bakeplanner.tx import unit_of_work
 from events.services import (
+    get_event_cost_overview,
     get_event_estimate,
     get_event_package_count,
     get_event_packing_list,
@@ -181,3 +182,12 @@ def test_reports_use_a_constant_number_of_queries(household, size, django_assert
         with django_assert_max_num_queries(2):
             get_event_package_count(tx, world.event.pk)
     assert summary["recipient_count"] == 2 * size
+
+
+def test_cost_overview_is_the_summary_and_the_estimate_from_one_pricing(estimate_world, tx):
+    w = estimate_world
+    overview = get_event_cost_overview(tx, w.event.pk)
+    assert overview == {
+        "summary": get_event_summary(tx, w.event.pk),
+        "estimate": get_event_estimate(tx, w.event.pk),
+    }

@@ -1,0 +1,167 @@
+"""Event planning pages (SPEC §7): recipe needs and suggested targets, shopping list (with a
+print view and the CSV download), packaging needs and breakdown, summary with costs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from bakeplanner.decorators import member_required
+from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.tx import Tx, request_tx
+from events.csv_export import SHOPPING_LIST, default_filename, shopping_list_csv
+from events.models import Event
+from events.planning_forms import ApplySuggestedTargetsForm, ShoppingListOptionsForm
+from events.services import (
+    apply_suggested_targets,
+    get_event_cost_overview,
+    get_event_packaging_breakdown,
+    get_event_packaging_needs,
+    get_event_plan,
+    get_recipe_needs,
+    get_shopping_list_by_category,
+)
+from production.services.lookup import get_owned
+
+
+def _event_or_404(tx: Tx, pk: int) -> Event:
+    """The household's event; another household's id is a 404, never a 403."""
+    try:
+        return get_owned(tx, Event, pk, label="Event")
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"event": event, "apply_form": form, "error": ""}
+    try:
+        ctx["needs"] = get_recipe_needs(tx, event.pk)
+        plan = get_event_plan(tx, event.pk)
+    except DomainError as exc:
+        ctx.update(needs=[], production=[], assembly=[], error=str(exc))
+        return ctx
+    ctx["production"] = plan["production"]
+    ctx["assembly"] = plan["assembly"]
+    # A suggestion differs from the current target when the needs call for another number.
+    ctx["has_changes"] = any(
+        row["batches_needed"] > 0 and row["target_batches"] != row["batches_needed"]
+        for row in plan["production"]
+    ) or any(
+        row["quantity_needed"] > 0 and row["target_quantity"] != row["quantity_needed"]
+        for row in plan["assembly"]
+    )
+    return ctx
+
+
+def event_needs(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recipe needs, and suggested targets beside the current ones."""
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        form = ApplySuggestedTargetsForm(
+            action=reverse("events:event_apply_targets", args=[event.pk])
+        )
+        ctx = _needs_context(tx, event, form)
+    return render(request, "events/planning/event_needs.html", ctx)
+
+
+@member_required
+def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: set every suggested target. GET: back to the needs page (nothing to show)."""
+    action = reverse("events:event_apply_targets", args=[pk])
+    if request.method != "POST":
+        with request_tx(request, read_only=True) as tx:
+            event = _event_or_404(tx, pk)
+        return redirect("events:event_needs", event.pk)
+    form = ApplySuggestedTargetsForm(request.POST, action=action)
+    if form.is_valid():
+        try:
+            with request_tx(request) as tx:
+                result = apply_suggested_targets(tx, pk)
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Applied {result['production_count']} baking target"
+                f"{'' if result['production_count'] == 1 else 's'} and "
+                f"{result['assembly_count']} assembly target"
+                f"{'' if result['assembly_count'] == 1 else 's'}.",
+            )
+            return redirect("events:event_needs", result["event_id"])
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        ctx = _needs_context(tx, event, form)
+    return render(request, "events/planning/event_needs.html", ctx)
+
+
+def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """What to buy, by category, with a print view (tick boxes) and a CSV download."""
+    form = ShoppingListOptionsForm(
+        request.GET if "include_packaging" in request.GET else None,
+        action=reverse("events:event_shopping_list", args=[pk]),
+    )
+    include_packaging = form.include()
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        ctx: dict[str, Any] = {
+            "event": event,
+            "form": form,
+            "include_packaging": include_packaging,
+            "csv_query": "include_packaging=1" if include_packaging else "include_packaging=0",
+            "error": "",
+        }
+        try:
+            ctx["shopping"] = get_shopping_list_by_category(
+                tx, event.pk, include_packaging=include_packaging
+            )
+        except DomainError as exc:
+            ctx["shopping"] = None
+            ctx["error"] = str(exc)
+    return render(request, "events/planning/event_shopping_list.html", ctx)
+
+
+def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same bytes as `manage.py export_shopping_list` (with `--no-packaging` for 0)."""
+    include_packaging = request.GET.get("include_packaging", "1") != "0"
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        try:
+            data = shopping_list_csv(tx, event.pk, include_packaging=include_packaging)
+        except DomainError as exc:
+            messages.error(request, f"The shopping list cannot be exported: {exc}")
+            return redirect("events:event_shopping_list", event.pk)
+        filename = default_filename(event, SHOPPING_LIST)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
+    """Packaging for the goods still to assemble, and which goods need each supply."""
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        ctx: dict[str, Any] = {"event": event, "error": ""}
+        try:
+            ctx["needs"] = get_event_packaging_needs(tx, event.pk)
+            ctx["breakdown"] = get_event_packaging_breakdown(tx, event.pk)
+        except DomainError as exc:
+            ctx.update(needs=[], breakdown=[], error=str(exc))
+    return render(request, "events/planning/event_packaging.html", ctx)
+
+
+def event_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Counts, planned cost and cost per recipient and per package."""
+    with request_tx(request, read_only=True) as tx:
+        event = _event_or_404(tx, pk)
+        ctx: dict[str, Any] = {"event": event, "error": ""}
+        try:
+            ctx.update(get_event_cost_overview(tx, event.pk))
+        except DomainError as exc:
+            ctx.update(summary=None, estimate=None, error=str(exc))
+    return render(request, "events/planning/event_summary.html", ctx)
