@@ -314,3 +314,12 @@ def test_web_download_without_packaging_matches_the_command_option(
     url = reverse("events:event_shopping_list_csv", args=[gift_world.event.pk])
     response = member_client.get(url, {"include_packaging": "0"})
     assert response.content == target.read_bytes()
+
+
+def test_a_domain_error_is_a_one_line_command_error(gift_world, tmp_path):
+    line(gift_world.household, gift_world.shortbread, gift_world.butter, 1, "cup")
+    with pytest.raises(CommandError) as exc:
+        call_command("export_shopping_list", "Christmas 2026", "--output", str(tmp_path / "x.csv"))
+    assert "no density" in str(exc.value)
+    assert "\n" not in str(exc.value)
+    assert not (tmp_path / "x.csv").exists()

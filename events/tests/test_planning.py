@@ -182,3 +182,32 @@ def test_pages_use_a_constant_number_of_queries(
     with django_assert_max_num_queries(PAGE_QUERY_BOUND):
         response = member_client.get(url(name, world.event))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_a_conversion_that_cannot_be_done_is_shown_not_a_500(gift_world, member_client, name):
+    # Butter has no density, so a line in cups cannot be weighed.
+    line(gift_world.household, gift_world.shortbread, gift_world.butter, 1, "cup")
+    response = member_client.get(url(name, gift_world.event))
+    assert response.status_code == 200
+    page = response.content.decode()
+    if name in ("event_shopping_list", "event_summary"):
+        assert "Cannot work this out:" in page
+        assert "no density" in page
+
+
+def test_apply_targets_with_a_domain_error_re_renders_the_page(gift_world, member_client):
+    from production.models import FinishedGoodComponent
+
+    # A nesting loop that slipped into the data: the engine refuses with a message.
+    FinishedGoodComponent.objects.create(
+        household=gift_world.household,
+        finished_good=gift_world.cookie_bag,
+        component_type=FinishedGoodComponent.FINISHED_GOOD,
+        nested_good=gift_world.shortbread_tin,
+        quantity=1,
+    )
+    response = member_client.post(url("event_apply_targets", gift_world.event))
+    assert response.status_code == 200
+    assert "contains itself" in response.content.decode()
+    assert ProductionTarget.objects.count() == 0
