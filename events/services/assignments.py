@@ -69,9 +69,11 @@ def assign_package_to_recipient(
         recipient = get_owned(tx, Recipient, recipient_id, lock=True)
         package = get_owned(tx, Package, package_id, lock=True)
         _refuse_inactive([recipient])
-        if tx.objects(Assignment).filter(
-            event=event, recipient=recipient, package=package
-        ).exists():
+        if (
+            tx.objects(Assignment)
+            .filter(event=event, recipient=recipient, package=package)
+            .exists()
+        ):
             raise DuplicateAssignment(
                 f"{recipient.name} already has {package.name} at {event.name}; "
                 "change that assignment's quantity instead.",

@@ -69,7 +69,9 @@ def clean_optional_line(value: Any, label: str, *, field: str) -> str:
         raise ValidationFailed(f"The {label} must be text.", field=field)
     text = value.strip()
     if len(text) > NAME_MAX_LENGTH:
-        raise ValidationFailed(f"The {label} has at most {NAME_MAX_LENGTH} characters.", field=field)
+        raise ValidationFailed(
+            f"The {label} has at most {NAME_MAX_LENGTH} characters.", field=field
+        )
     return text
 
 
@@ -80,7 +82,9 @@ def clean_text(value: Any, label: str = "notes", *, field: str = "notes") -> str
     if not isinstance(value, str):
         raise ValidationFailed(f"The {label} must be text.", field=field)
     if len(value) > TEXT_MAX_LENGTH:
-        raise ValidationFailed(f"The {label} have at most {TEXT_MAX_LENGTH} characters.", field=field)
+        raise ValidationFailed(
+            f"The {label} have at most {TEXT_MAX_LENGTH} characters.", field=field
+        )
     return value
 
 

@@ -47,8 +47,10 @@ def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> Non
 
 def _with_contents(tx: Tx, queryset: QuerySet[Package]) -> QuerySet[Package]:
     """Items (finished good loaded) prefetched, plus `assignment_count`."""
-    items = tx.objects(PackageItem).select_related("finished_good").order_by(
-        "finished_good__name", "id"
+    items = (
+        tx.objects(PackageItem)
+        .select_related("finished_good")
+        .order_by("finished_good__name", "id")
     )
     return queryset.annotate(assignment_count=Count("assignments", distinct=True)).prefetch_related(
         Prefetch("items", queryset=items)
@@ -119,9 +121,7 @@ def delete_package(tx: Tx, package_id: int) -> None:
         package.delete(using=tx.using)
 
 
-def add_package_item(
-    tx: Tx, package_id: int, finished_good_id: int, quantity: Any
-) -> PackageItem:
+def add_package_item(tx: Tx, package_id: int, finished_good_id: int, quantity: Any) -> PackageItem:
     """Put `quantity` of a finished good in a package (each good at most once)."""
     tx.require()
     with logged_operation(

@@ -74,9 +74,7 @@ def get_recipient(tx: Tx, recipient_id: int) -> Recipient:
     return _with_counts(tx.objects(Recipient)).get(pk=int(recipient_id))
 
 
-def get_recipients(
-    tx: Tx, *, search: str = "", include_inactive: bool = True
-) -> list[Recipient]:
+def get_recipients(tx: Tx, *, search: str = "", include_inactive: bool = True) -> list[Recipient]:
     """Recipients by name, each with `assignment_count`; `search` matches name, household
     name, address and notes (case-insensitive)."""
     tx.require()

@@ -28,10 +28,14 @@ def test_assign_package_to_recipient_creates_a_pending_assignment(gift_world, tx
     stored = Assignment.objects.get()
     assert stored.pk == made.pk
     assert (stored.event_id, stored.recipient_id, stored.package_id) == (
-        w.christmas.pk, w.anna.pk, w.big.pk,
+        w.christmas.pk,
+        w.anna.pk,
+        w.big.pk,
     )
     assert (stored.quantity, stored.notes, stored.fulfillment_status) == (
-        2, "for the twins", "pending",
+        2,
+        "for the twins",
+        "pending",
     )
 
 
@@ -88,7 +92,8 @@ def test_bulk_assignment_gives_the_package_to_every_recipient(gift_world, tx):
     )
     assert [a.recipient.name for a in made] == ["Anna", "Ben"]
     assert sorted(Assignment.objects.values_list("recipient__name", "quantity")) == [
-        ("Anna", 2), ("Ben", 2),
+        ("Anna", 2),
+        ("Ben", 2),
     ]
 
 
@@ -99,7 +104,9 @@ def test_bulk_assignment_refuses_duplicates_naming_them_and_assigns_nobody(gift_
     assign(w, w.christmas, w.ben, w.small)
     before = db_snapshot()
     with pytest.raises(DuplicateAssignment) as exc:
-        assign_package_to_recipients(tx, w.christmas.pk, [extra.pk, w.ben.pk, w.anna.pk], w.small.pk)
+        assign_package_to_recipients(
+            tx, w.christmas.pk, [extra.pk, w.ben.pk, w.anna.pk], w.small.pk
+        )
     assert "already assigned at Christmas 2026 to: Anna, Ben" in str(exc.value)
     assert "Dora" not in str(exc.value)
     assert db_snapshot() == before

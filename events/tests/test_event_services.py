@@ -39,7 +39,11 @@ def test_slug_collisions_get_numbered_suffixes(tx):
     first = create_event(tx, name="Cookie Swap!", event_date="2026-12-01")
     second = create_event(tx, name="Cookie swap?", event_date="2026-12-02")
     third = create_event(tx, name="Cookie  Swap", event_date="2026-12-03")
-    assert [first.slug, second.slug, third.slug] == ["cookie-swap", "cookie-swap-2", "cookie-swap-3"]
+    assert [first.slug, second.slug, third.slug] == [
+        "cookie-swap",
+        "cookie-swap-2",
+        "cookie-swap-3",
+    ]
 
 
 def test_name_without_slug_characters_still_gets_a_slug(tx):

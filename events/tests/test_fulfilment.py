@@ -94,10 +94,13 @@ def test_packages_by_status(gift_world, tx):
     everything = get_packages_by_status(tx, w.christmas.pk)
     ready = get_packages_by_status(tx, w.christmas.pk, "ready")
     assert [(a.recipient.name, a.package.name) for a in everything] == [
-        ("Anna", "Big Gift"), ("Anna", "Small Gift"), ("Ben", "Small Gift"),
+        ("Anna", "Big Gift"),
+        ("Anna", "Small Gift"),
+        ("Ben", "Small Gift"),
     ]
     assert [(a.recipient.name, a.package.name) for a in ready] == [
-        ("Anna", "Big Gift"), ("Ben", "Small Gift"),
+        ("Anna", "Big Gift"),
+        ("Ben", "Small Gift"),
     ]
     assert get_packages_by_status(tx, w.christmas.pk, "delivered") == []
     with pytest.raises(ValidationFailed, match="Unknown status"):

@@ -35,7 +35,11 @@ def test_create_recipient_stores_every_field(tx):
     )
     stored = Recipient.objects.get(pk=r.pk)
     assert (stored.name, stored.household_name, stored.address, stored.notes, stored.active) == (
-        "Gran", "The Olds", "1 Lane\nTown", "<nuts!>", True,
+        "Gran",
+        "The Olds",
+        "1 Lane\nTown",
+        "<nuts!>",
+        True,
     )
 
 
@@ -77,7 +81,9 @@ def test_recipient_search_and_counts(gift_world, tx):
     assign(w, w.christmas, w.anna, w.small)
     assign(w, w.christmas, w.anna, w.big)
     assert [(r.name, r.assignment_count) for r in get_recipients(tx)] == [
-        ("Anna", 2), ("Ben", 0), ("Cara", 0),
+        ("Anna", 2),
+        ("Ben", 0),
+        ("Cara", 0),
     ]
     assert [r.name for r in get_recipients(tx, search="smith")] == ["Anna"]
     assert [r.name for r in get_recipients(tx, include_inactive=False)] == ["Anna", "Ben"]
@@ -121,10 +127,13 @@ def test_package_contents_add_update_remove(gift_world, tx):
     update_package_item(tx, item.pk, 5)
     loaded = get_package(tx, package.pk)
     assert [(i.finished_good.name, i.quantity) for i in loaded.items.all()] == [
-        ("Cookie Box", 5), ("Fudge Tin", 1),
+        ("Cookie Box", 5),
+        ("Fudge Tin", 1),
     ]
     remove_package_item(tx, item.pk)
-    assert list(PackageItem.objects.filter(package=package).values_list("quantity", flat=True)) == [1]
+    assert list(PackageItem.objects.filter(package=package).values_list("quantity", flat=True)) == [
+        1
+    ]
 
 
 def test_a_finished_good_is_in_a_package_at_most_once(gift_world, tx):
@@ -142,7 +151,9 @@ def test_package_item_quantity_must_be_a_positive_whole_number(gift_world, tx, b
     item = PackageItem.objects.get(package=w.small)
     with pytest.raises(ValidationFailed):
         update_package_item(tx, item.pk, bad)
-    assert list(PackageItem.objects.filter(package=w.small).values_list("quantity", flat=True)) == [1]
+    assert list(PackageItem.objects.filter(package=w.small).values_list("quantity", flat=True)) == [
+        1
+    ]
 
 
 def test_finished_good_of_another_household_is_not_found(gift_world, outsider_household, tx):
@@ -181,7 +192,11 @@ def test_package_list_has_items_and_counts_in_constant_queries(
     with django_assert_num_queries(2):
         packages = get_all_packages(tx)
         summary = [
-            (p.name, p.assignment_count, [(i.finished_good.name, i.quantity) for i in p.items.all()])
+            (
+                p.name,
+                p.assignment_count,
+                [(i.finished_good.name, i.quantity) for i in p.items.all()],
+            )
             for p in packages
         ]
     assert summary == [

@@ -63,9 +63,7 @@ def test_numeric_strings_are_accepted(gift_world, tx):
     assert target.target_batches == 3
 
 
-def test_targets_read_with_relations_in_constant_queries(
-    gift_world, tx, django_assert_num_queries
-):
+def test_targets_read_with_relations_in_constant_queries(gift_world, tx, django_assert_num_queries):
     w = gift_world
     set_production_target(tx, w.christmas.pk, w.cookies.pk, 4)
     set_production_target(tx, w.christmas.pk, w.fudge.pk, 1)
