@@ -1,0 +1,450 @@
+"""Production and assembly run pages: record (with a live stock check), history, detail, undo.
+
+Read pages open a read-only unit of work and build their whole context inside it. Write
+pages read what the form needs (choices, the run named in the URL) in a read-only unit of
+work, bind and validate the form, then call the service in a write unit of work; a
+`DomainError` re-renders the form with its message (and, for a shortage, what is missing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bakeplanner.decorators import member_required
+from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
+from bakeplanner.tx import Tx, request_tx
+from production import services
+from production.forms.runs import (
+    AssemblyRunForm,
+    ProductionRunForm,
+    ReverseRunForm,
+    RunFilterForm,
+)
+from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
+from production.services.batch_production import (
+    MAX_BATCHES,
+    expected_yield_for,
+    positive_scale,
+    whole_number,
+)
+from production.services.lookup import get_owned
+
+PAGE_SIZE = 25
+
+# Production never imports the events app: the model comes from the runs' foreign key.
+Event: Any = ProductionRun._meta.get_field("event").related_model
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a read service; an id outside the household is a 404, never a 403."""
+    try:
+        return call(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def _show_error(form: Form, exc: DomainError) -> None:
+    """Put a service's message on the field it names, else on the whole form."""
+    field = getattr(exc, "field", None)
+    names = {"finished_unit_id": "finished_unit", "finished_good_id": "finished_good"}
+    field = names.get(field, field) if field else None
+    if field and field in form.fields:
+        form.add_error(field, str(exc))
+    else:
+        form.add_error(None, str(exc))
+
+
+def _event_choices(tx: Tx) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Upcoming events first (soonest first), then past ones (latest first)."""
+    today = timezone.localdate()
+    upcoming, past = [], []
+    for pk, name, on in tx.objects(Event).order_by("event_date", "name").values_list(
+        "pk", "name", "event_date"
+    ):
+        (upcoming if on >= today else past).append((pk, f"{name} ({on:%Y-%m-%d})"))
+    past.reverse()
+    return [(label, rows) for label, rows in (("Upcoming", upcoming), ("Past", past)) if rows]
+
+
+def _event_names(tx: Tx) -> dict[int, str]:
+    return dict(tx.objects(Event).values_list("pk", "name"))
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
+
+
+def _page_links(request: HttpRequest, page: int, has_next: bool) -> dict[str, str | None]:
+    params = request.GET.copy()
+    params.pop("page", None)
+
+    def link(number: int) -> str:
+        return "?" + urlencode({**params.dict(), "page": number})
+
+    return {
+        "previous_url": link(page - 1) if page > 1 else None,
+        "next_url": link(page + 1) if has_next else None,
+    }
+
+
+LOSS_LABELS = dict(ProductionRun.LOSS_CHOICES)
+
+
+def _for_display(run: dict[str, Any], time_key: str) -> dict[str, Any]:
+    """A DTO plus what its page shows: the time as a datetime (for the household's time
+    zone) and the loss category's label."""
+    run["when"] = datetime.fromisoformat(run[time_key])
+    if run.get("loss_category"):
+        run["loss_label"] = LOSS_LABELS.get(run["loss_category"], run["loss_category"])
+    return run
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+# --- Production: record -------------------------------------------------------------------
+
+
+def _production_choices(tx: Tx) -> dict[str, Any]:
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    items_per_batch: dict[int, int] = {}
+    recipe_of: dict[int, int] = {}
+    units = (
+        tx.objects(FinishedUnit)
+        .filter(recipe__archived=False)
+        .order_by("recipe__name", "name", "pk")
+        .values_list("pk", "name", "items_per_batch", "item_unit", "recipe_id", "recipe__name")
+    )
+    for pk, name, per_batch, item_unit, recipe_id, recipe_name in units:
+        groups[recipe_name].append((pk, f"{name} ({per_batch} per batch)"))
+        items_per_batch[pk] = per_batch
+        recipe_of[pk] = recipe_id
+    return {
+        "units": list(groups.items()),
+        "items_per_batch": items_per_batch,
+        "recipe_of": recipe_of,
+        "events": _event_choices(tx),
+    }
+
+
+def _initial_from_query(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
+    """Links from other pages may preselect a baked item, a good or an event."""
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
+
+
+@member_required
+def production_run_create(request: HttpRequest) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        choices = _production_choices(tx)
+    form = ProductionRunForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial_from_query(request, ("finished_unit", "event", "num_batches")),
+        units=choices["units"],
+        items_per_batch=choices["items_per_batch"],
+        events=choices["events"],
+        check_url=reverse("production:check_can_produce"),
+    )
+    check: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit_id = data["finished_unit"]
+        try:
+            with request_tx(request) as tx:
+                run = services.record_batch_production(
+                    tx,
+                    choices["recipe_of"][unit_id],
+                    unit_id,
+                    data["num_batches"],
+                    data["actual_yield"],
+                    scale=data["scale"],
+                    produced_at=data["produced_at"],
+                    event_id=data["event"],
+                    loss_category=data["loss_category"] or None,
+                    loss_notes=data["loss_notes"],
+                    notes=data["notes"],
+                )
+        except DomainError as exc:
+            _show_error(form, exc)
+            if isinstance(exc, InsufficientInventory):
+                # The same check the live panel runs, shown after the refused submit.
+                with request_tx(request, read_only=True) as tx:
+                    try:
+                        check = services.check_can_produce(
+                            tx, choices["recipe_of"][unit_id], data["num_batches"],
+                            scale=data["scale"],
+                        )
+                    except DomainError:
+                        check = None
+        else:
+            messages.success(
+                request,
+                f"Recorded {run['actual_yield']} of {run['expected_yield']} "
+                f"{run['finished_unit_name']} from {run['num_batches']} batch(es) of "
+                f"{run['recipe_name']}; ingredients cost {run['total_ingredient_cost']}.",
+            )
+            return redirect("production:production_run_detail", run_id=run["id"])
+    return render(
+        request,
+        "production/production_run_create.html",
+        {"form": form, "check": check, "has_units": bool(choices["units"])},
+    )
+
+
+@require_GET
+def check_can_produce(request: HttpRequest) -> JsonResponse:
+    """The live "can I produce this?" panel: JSON for static/js/run_check.js."""
+    unit_id = request.GET.get("finished_unit", "")
+    if not unit_id:
+        return _json_error("Choose a baked item.", 400)
+    try:
+        with request_tx(request, read_only=True) as tx:
+            unit = get_owned(tx, FinishedUnit, unit_id, label="Finished unit")
+            scale = request.GET.get("scale") or "1"
+            batches = request.GET.get("num_batches") or "1"
+            result = services.check_can_produce(tx, unit.recipe_id, batches, scale=scale)
+        # The check has validated both numbers.
+        expected = expected_yield_for(
+            unit.items_per_batch,
+            whole_number(batches, "Batches", minimum=1, maximum=MAX_BATCHES),
+            positive_scale(scale),
+        )
+    except NotFound as exc:
+        return _json_error(str(exc), 404)
+    except DomainError as exc:
+        return _json_error(str(exc), 400)
+    return JsonResponse({**result, "expected_yield": expected, "item_unit": unit.item_unit})
+
+
+# --- Production: history, detail, undo ----------------------------------------------------
+
+
+def production_run_list(request: HttpRequest) -> HttpResponse:
+    page = _page_number(request)
+    with request_tx(request, read_only=True) as tx:
+        recipes = list(tx.objects(Recipe).order_by("name", "pk").values_list("pk", "name"))
+        event_names = _event_names(tx)
+        events = sorted(event_names.items(), key=lambda item: item[1].lower())
+        form = RunFilterForm(
+            request.GET or None, item_label="Recipe", items=recipes, events=events
+        )
+        filters: dict[str, Any] = {}
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            filters = {
+                "recipe_id": data["item"],
+                "event_id": data["event"],
+                "start": data["start"],
+                "end": data["end"],
+            }
+        runs = services.get_production_history(
+            tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        )
+    has_next = len(runs) > PAGE_SIZE
+    runs = runs[:PAGE_SIZE]
+    for run in runs:
+        _for_display(run, "produced_at")
+        run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
+    ctx = {"runs": runs, "form": form, "page": page, **_page_links(request, page, has_next)}
+    return render(request, "production/production_run_list.html", ctx)
+
+
+def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        run = _or_404(services.get_production_run, tx, run_id)
+        extra = (
+            tx.objects(ProductionRun)
+            .filter(pk=run_id)
+            .values(
+                "recipe_snapshot", "loss_notes", "reversed_at", "reversal_reason",
+                "recorded_by__username", "event__name", "finished_unit__item_unit",
+            )
+            .get()
+        )
+    _for_display(run, "produced_at")
+    return render(request, "production/production_run_detail.html", {"run": run, "extra": extra})
+
+
+@member_required
+def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        run = _or_404(services.get_production_run, tx, run_id, include_consumptions=False)
+    form = ReverseRunForm(request.POST if request.method == "POST" else None, submit="Undo run")
+    if request.method == "POST" and not run["reversed"] and form.is_valid():
+        try:
+            with request_tx(request) as tx:
+                services.reverse_production_run(tx, run_id, reason=form.cleaned_data["reason"])
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Undid production run {run_id}: the ingredients are back in stock and "
+                f"{run['actual_yield']} {run['finished_unit_name']} were taken off.",
+            )
+            return redirect("production:production_run_detail", run_id=run_id)
+    _for_display(run, "produced_at")
+    return render(request, "production/production_run_reverse.html", {"run": run, "form": form})
+
+
+# --- Assembly: record -----------------------------------------------------------------------
+
+
+def _assembly_choices(tx: Tx) -> dict[str, Any]:
+    goods = list(tx.objects(FinishedGood).order_by("name", "pk").values_list("pk", "name"))
+    return {"goods": goods, "events": _event_choices(tx)}
+
+
+@member_required
+def assembly_run_create(request: HttpRequest) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        choices = _assembly_choices(tx)
+    form = AssemblyRunForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial_from_query(request, ("finished_good", "event", "quantity")),
+        goods=choices["goods"],
+        events=choices["events"],
+        check_url=reverse("production:check_can_assemble"),
+    )
+    check: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with request_tx(request) as tx:
+                run = services.record_assembly(
+                    tx,
+                    data["finished_good"],
+                    data["quantity"],
+                    assembled_at=data["assembled_at"],
+                    event_id=data["event"],
+                    notes=data["notes"],
+                )
+        except DomainError as exc:
+            _show_error(form, exc)
+            if isinstance(exc, InsufficientInventory | InsufficientStock):
+                with request_tx(request, read_only=True) as tx:
+                    try:
+                        check = services.check_can_assemble(
+                            tx, data["finished_good"], data["quantity"]
+                        )
+                    except DomainError:
+                        check = None
+        else:
+            messages.success(
+                request,
+                f"Recorded {run['quantity']} {run['finished_good_name']} packed; "
+                f"cost {run['total_cost']} ({run['per_unit_cost']} each).",
+            )
+            return redirect("production:assembly_run_detail", run_id=run["id"])
+    return render(
+        request,
+        "production/assembly_run_create.html",
+        {"form": form, "check": check, "has_goods": bool(choices["goods"])},
+    )
+
+
+@require_GET
+def check_can_assemble(request: HttpRequest) -> JsonResponse:
+    """The live "can I pack this?" panel: JSON for static/js/run_check.js."""
+    good_id = request.GET.get("finished_good", "")
+    if not good_id:
+        return _json_error("Choose a box or tin.", 400)
+    try:
+        with request_tx(request, read_only=True) as tx:
+            result = services.check_can_assemble(
+                tx, good_id, request.GET.get("quantity") or "1"
+            )
+    except NotFound as exc:
+        return _json_error(str(exc), 404)
+    except DomainError as exc:
+        return _json_error(str(exc), 400)
+    return JsonResponse(result)
+
+
+# --- Assembly: history, detail, undo --------------------------------------------------------
+
+
+def assembly_run_list(request: HttpRequest) -> HttpResponse:
+    page = _page_number(request)
+    with request_tx(request, read_only=True) as tx:
+        goods = list(tx.objects(FinishedGood).order_by("name", "pk").values_list("pk", "name"))
+        event_names = _event_names(tx)
+        events = sorted(event_names.items(), key=lambda item: item[1].lower())
+        form = RunFilterForm(
+            request.GET or None, item_label="Box or tin", items=goods, events=events
+        )
+        filters: dict[str, Any] = {}
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            filters = {
+                "finished_good_id": data["item"],
+                "event_id": data["event"],
+                "start": data["start"],
+                "end": data["end"],
+            }
+        runs = services.get_assembly_history(
+            tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        )
+    has_next = len(runs) > PAGE_SIZE
+    runs = runs[:PAGE_SIZE]
+    for run in runs:
+        _for_display(run, "assembled_at")
+        run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
+    ctx = {"runs": runs, "form": form, "page": page, **_page_links(request, page, has_next)}
+    return render(request, "production/assembly_run_list.html", ctx)
+
+
+def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        run = _or_404(services.get_assembly_run, tx, run_id)
+        extra = (
+            tx.objects(AssemblyRun)
+            .filter(pk=run_id)
+            .values("reversed_at", "reversal_reason", "recorded_by__username", "event__name")
+            .get()
+        )
+    _for_display(run, "assembled_at")
+    return render(request, "production/assembly_run_detail.html", {"run": run, "extra": extra})
+
+
+@member_required
+def assembly_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
+    with request_tx(request, read_only=True) as tx:
+        run = _or_404(services.get_assembly_run, tx, run_id, include_consumptions=False)
+    form = ReverseRunForm(request.POST if request.method == "POST" else None, submit="Undo packing")
+    if request.method == "POST" and not run["reversed"] and form.is_valid():
+        try:
+            with request_tx(request) as tx:
+                services.reverse_assembly_run(tx, run_id, reason=form.cleaned_data["reason"])
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Undid assembly run {run_id}: {run['quantity']} {run['finished_good_name']} "
+                "were taken apart and their contents are back in stock.",
+            )
+            return redirect("production:assembly_run_detail", run_id=run_id)
+    _for_display(run, "assembled_at")
+    return render(request, "production/assembly_run_reverse.html", {"run": run, "form": form})
