@@ -97,8 +97,9 @@ def _reverse_selected(
                 with unit_of_work(run.household, actor=request.user) as tx:
                     reverse(tx, run.pk, reason=reason)
             except DomainError as exc:
-                modeladmin.message_user(request, f"{label} {run.pk} was not undone: {exc}",
-                                        messages.WARNING)
+                modeladmin.message_user(
+                    request, f"{label} {run.pk} was not undone: {exc}", messages.WARNING
+                )
             else:
                 done += 1
         if done:
@@ -133,10 +134,25 @@ class RunAdminBase(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(ProductionRun)
 class ProductionRunAdmin(RunAdminBase):
     list_display = [
-        "pk", "produced_at", "recipe", "finished_unit", "num_batches", "actual_yield",
-        "expected_yield", "status", "total_ingredient_cost", "event", "household", "is_reversed",
+        "pk",
+        "produced_at",
+        "recipe",
+        "finished_unit",
+        "num_batches",
+        "actual_yield",
+        "expected_yield",
+        "status",
+        "total_ingredient_cost",
+        "event",
+        "household",
+        "is_reversed",
     ]
-    list_filter = ["household", "status", ("reversed_at", admin.EmptyFieldListFilter), "produced_at"]
+    list_filter = [
+        "household",
+        "status",
+        ("reversed_at", admin.EmptyFieldListFilter),
+        "produced_at",
+    ]
     search_fields = ["recipe__name", "finished_unit__name", "notes", "event__name"]
     list_select_related = ["recipe", "finished_unit", "event", "household"]
     date_hierarchy = "produced_at"
@@ -147,18 +163,30 @@ class ProductionRunAdmin(RunAdminBase):
 
     @admin.display(description="Recipe as baked")
     def snapshot(self, obj: ProductionRun) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(obj.recipe_snapshot, indent=2, ensure_ascii=False))
+        return format_html(
+            "<pre>{}</pre>", json.dumps(obj.recipe_snapshot, indent=2, ensure_ascii=False)
+        )
 
     @admin.action(description="Reverse selected production runs", permissions=["reverse"])
-    def reverse_selected_runs(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    def reverse_selected_runs(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
         return _reverse_selected(self, request, queryset, reverse_production_run, "Production run")
 
 
 @admin.register(AssemblyRun)
 class AssemblyRunAdmin(RunAdminBase):
     list_display = [
-        "pk", "assembled_at", "finished_good", "quantity", "component_cost", "packaging_cost",
-        "total_cost", "event", "household", "is_reversed",
+        "pk",
+        "assembled_at",
+        "finished_good",
+        "quantity",
+        "component_cost",
+        "packaging_cost",
+        "total_cost",
+        "event",
+        "household",
+        "is_reversed",
     ]
     list_filter = ["household", ("reversed_at", admin.EmptyFieldListFilter), "assembled_at"]
     search_fields = ["finished_good__name", "notes", "event__name"]
@@ -168,7 +196,9 @@ class AssemblyRunAdmin(RunAdminBase):
     actions = ["reverse_selected_runs"]
 
     @admin.action(description="Reverse selected assembly runs", permissions=["reverse"])
-    def reverse_selected_runs(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    def reverse_selected_runs(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
         return _reverse_selected(self, request, queryset, reverse_assembly_run, "Assembly run")
 
 

@@ -69,26 +69,38 @@ def _submit_helper(label: str, *, check_url: str = "") -> FormHelper:
 
 class ProductionRunForm(forms.Form):
     finished_unit = forms.TypedChoiceField(
-        label="What did you bake?", coerce=int, empty_value=None,
+        label="What did you bake?",
+        coerce=int,
+        empty_value=None,
         help_text="Grouped by recipe.",
     )
     num_batches = forms.IntegerField(
-        label="Batches", min_value=1, max_value=MAX_BATCHES, initial=1,
+        label="Batches",
+        min_value=1,
+        max_value=MAX_BATCHES,
+        initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     scale = forms.DecimalField(
-        label="Scale", min_value=Decimal("0.001"), max_value=MAX_SCALE, max_digits=8,
-        decimal_places=3, initial=Decimal("1"),
+        label="Scale",
+        min_value=Decimal("0.001"),
+        max_value=MAX_SCALE,
+        max_digits=8,
+        decimal_places=3,
+        initial=Decimal("1"),
         help_text="1 = the recipe as written; 0.5 = a half batch.",
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.001"}),
     )
     actual_yield = forms.IntegerField(
-        label="How many came out?", required=False, min_value=0,
+        label="How many came out?",
+        required=False,
+        min_value=0,
         help_text="Leave empty if everything came out (the expected yield).",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     loss_category = forms.ChoiceField(
-        label="What happened to the rest?", required=False,
+        label="What happened to the rest?",
+        required=False,
         choices=[("", "Nothing lost"), *ProductionRun.LOSS_CHOICES],
     )
     loss_notes = _notes_field("Loss notes")
@@ -146,11 +158,12 @@ class ProductionRunForm(forms.Form):
 
 
 class AssemblyRunForm(forms.Form):
-    finished_good = forms.TypedChoiceField(
-        label="What did you pack?", coerce=int, empty_value=None
-    )
+    finished_good = forms.TypedChoiceField(label="What did you pack?", coerce=int, empty_value=None)
     quantity = forms.IntegerField(
-        label="How many?", min_value=1, max_value=MAX_ASSEMBLY_QUANTITY, initial=1,
+        label="How many?",
+        min_value=1,
+        max_value=MAX_ASSEMBLY_QUANTITY,
+        initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     event = forms.TypedChoiceField(coerce=int, required=False)  # replaced in __init__
@@ -200,11 +213,13 @@ class RunFilterForm(forms.Form):
     item = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     event = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     start = forms.DateField(
-        label="From", required=False,
+        label="From",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label="To", required=False,
+        label="To",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

@@ -207,7 +207,9 @@ def _refuse_if_short(tx: Tx, operation: str, needs: list[_Need]) -> None:
 # --- DTOs ------------------------------------------------------------------------------------
 
 
-def assembly_dto(run: AssemblyRun, *, ledgers: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+def assembly_dto(
+    run: AssemblyRun, *, ledgers: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
     """The assembly DTO of SPEC §5.3 (the finished good must be loaded)."""
     dto: dict[str, Any] = {
         "id": run.pk,
@@ -391,7 +393,9 @@ def record_assembly(
         good.average_unit_cost = folded_average(
             old_count, good.average_unit_cost, total, good.inventory_count
         )
-        good.save(using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"])
+        good.save(
+            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
+        )
         op.add(
             run_id=run.pk,
             component_cost=cost_to_string(component_cost),
@@ -403,7 +407,11 @@ def record_assembly(
         )
     return assembly_dto(
         run,
-        ledgers={"finished_units": unit_rows, "finished_goods": good_rows, "packaging": packaging_rows},
+        ledgers={
+            "finished_units": unit_rows,
+            "finished_goods": good_rows,
+            "packaging": packaging_rows,
+        },
     )
 
 
@@ -505,12 +513,8 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
                 f"{timezone.localtime(run.reversed_at):%Y-%m-%d %H:%M}.",
                 current="reversed",
             )
-        unit_rows = list(
-            tx.objects(AssemblyFinishedUnitConsumption).filter(run=run).order_by("id")
-        )
-        good_rows = list(
-            tx.objects(AssemblyFinishedGoodConsumption).filter(run=run).order_by("id")
-        )
+        unit_rows = list(tx.objects(AssemblyFinishedUnitConsumption).filter(run=run).order_by("id"))
+        good_rows = list(tx.objects(AssemblyFinishedGoodConsumption).filter(run=run).order_by("id"))
         packaging_rows = list(
             tx.objects(AssemblyPackagingConsumption)
             .filter(run=run)
@@ -550,7 +554,9 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
         good.average_unit_cost = unfolded_average(
             old_count, good.average_unit_cost, run.total_cost, good.inventory_count
         )
-        good.save(using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"])
+        good.save(
+            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
+        )
 
         # Components come back at the cost they left with.
         for rows, items, key in (
@@ -589,6 +595,9 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
     run.finished_good = good
     return assembly_dto(
         run,
-        ledgers={"finished_units": unit_rows, "finished_goods": good_rows, "packaging": packaging_rows},
+        ledgers={
+            "finished_units": unit_rows,
+            "finished_goods": good_rows,
+            "packaging": packaging_rows,
+        },
     )
-

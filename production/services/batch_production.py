@@ -197,7 +197,9 @@ def exact(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def folded_average(old_count: int, old_average: Decimal, added_cost: Decimal, new_count: int) -> Decimal:
+def folded_average(
+    old_count: int, old_average: Decimal, added_cost: Decimal, new_count: int
+) -> Decimal:
     """Moving weighted average after adding stock worth `added_cost`.
 
     With nothing left on hand the old average is kept (there is nothing to average over).
@@ -503,7 +505,9 @@ def record_batch_production(
         unit.average_unit_cost = folded_average(
             old_count, unit.average_unit_cost, total, unit.inventory_count
         )
-        unit.save(using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"])
+        unit.save(
+            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
+        )
 
         op.add(
             run_id=run.pk,
@@ -570,9 +574,7 @@ def get_production_history(
     ]
 
 
-def get_production_run(
-    tx: Tx, run_id: int, *, include_consumptions: bool = True
-) -> dict[str, Any]:
+def get_production_run(tx: Tx, run_id: int, *, include_consumptions: bool = True) -> dict[str, Any]:
     """One run (with its ledger unless asked not to), seen through `tx`."""
     tx.require()
     runs = _runs(tx)
@@ -616,7 +618,10 @@ def reverse_production_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any
                 "used since. Undo what used them first, or record a stock adjustment."
             )
         ledger = list(
-            tx.objects(ProductionConsumption).filter(run=run).select_related("ingredient").order_by("id")
+            tx.objects(ProductionConsumption)
+            .filter(run=run)
+            .select_related("ingredient")
+            .order_by("id")
         )
         returned: dict[int, Decimal] = defaultdict(Decimal)
         for row in ledger:
@@ -631,7 +636,9 @@ def reverse_production_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any
         unit.average_unit_cost = unfolded_average(
             old_count, unit.average_unit_cost, run.total_ingredient_cost, unit.inventory_count
         )
-        unit.save(using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"])
+        unit.save(
+            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
+        )
 
         run.reversed_at = timezone.now()
         run.reversal_reason = why
@@ -644,4 +651,3 @@ def reverse_production_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any
         )
     run.finished_unit = unit
     return run_dto(run, consumptions=ledger)
-

@@ -58,12 +58,22 @@ def assembly_world(spec_world):
     bags = Ingredient.objects.create(
         household=h, name="Cellophane bag", kind="packaging", stock_family="count"
     )
-    tins = Ingredient.objects.create(household=h, name="Tin", kind="packaging", stock_family="count")
+    tins = Ingredient.objects.create(
+        household=h, name="Tin", kind="packaging", stock_family="count"
+    )
     bag_pack = Product.objects.create(
-        household=h, ingredient=bags, name="Pack of 4", package_quantity=Decimal(4), package_unit="each"
+        household=h,
+        ingredient=bags,
+        name="Pack of 4",
+        package_quantity=Decimal(4),
+        package_unit="each",
     )
     bag_box = Product.objects.create(
-        household=h, ingredient=bags, name="Box of 10", package_quantity=Decimal(10), package_unit="each"
+        household=h,
+        ingredient=bags,
+        name="Box of 10",
+        package_quantity=Decimal(10),
+        package_unit="each",
     )
     tin_product = Product.objects.create(
         household=h, ingredient=tins, name="Tin", package_quantity=Decimal(1), package_unit="each"
@@ -73,25 +83,43 @@ def assembly_world(spec_world):
     tin_lot = buy(h, tin_product, packages=3, price="1.50", on=dt.date(2026, 2, 5), base_quantity=3)
     cookie_bag = FinishedGood.objects.create(household=h, name="Cookie bag")
     FinishedGoodComponent.objects.create(
-        household=h, finished_good=cookie_bag, component_type="finished_unit",
-        finished_unit=cookie, quantity=6,
+        household=h,
+        finished_good=cookie_bag,
+        component_type="finished_unit",
+        finished_unit=cookie,
+        quantity=6,
     )
     FinishedGoodComponent.objects.create(
-        household=h, finished_good=cookie_bag, component_type="packaging", packaging=bags,
+        household=h,
+        finished_good=cookie_bag,
+        component_type="packaging",
+        packaging=bags,
         quantity=1,
     )
     gift_tin = FinishedGood.objects.create(household=h, name="Gift tin")
     FinishedGoodComponent.objects.create(
-        household=h, finished_good=gift_tin, component_type="finished_good",
-        nested_good=cookie_bag, quantity=2,
+        household=h,
+        finished_good=gift_tin,
+        component_type="finished_good",
+        nested_good=cookie_bag,
+        quantity=2,
     )
     FinishedGoodComponent.objects.create(
-        household=h, finished_good=gift_tin, component_type="packaging", packaging=tins,
+        household=h,
+        finished_good=gift_tin,
+        component_type="packaging",
+        packaging=tins,
         quantity=1,
     )
     return SimpleNamespace(
-        **vars(spec_world), bags=bags, tins=tins, bag_lot1=bag_lot1, bag_lot2=bag_lot2,
-        tin_lot=tin_lot, cookie_bag=cookie_bag, gift_tin=gift_tin,
+        **vars(spec_world),
+        bags=bags,
+        tins=tins,
+        bag_lot1=bag_lot1,
+        bag_lot2=bag_lot2,
+        tin_lot=tin_lot,
+        cookie_bag=cookie_bag,
+        gift_tin=gift_tin,
     )
 
 

@@ -35,11 +35,24 @@ from production.services import (
     record_assembly,
     reverse_assembly_run,
 )
-from production.tests.run_fixtures import assembly_world, make_event  # noqa: F401 - fixture
+from production.tests import run_fixtures
+from production.tests.run_fixtures import make_event
+
+assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 
 ASSEMBLY_KEYS = {
-    "id", "finished_good_id", "finished_good_name", "event_id", "quantity", "assembled_at",
-    "component_cost", "packaging_cost", "total_cost", "per_unit_cost", "notes", "reversed",
+    "id",
+    "finished_good_id",
+    "finished_good_name",
+    "event_id",
+    "quantity",
+    "assembled_at",
+    "component_cost",
+    "packaging_cost",
+    "total_cost",
+    "per_unit_cost",
+    "notes",
+    "reversed",
 }
 LEDGER_KEYS = {"finished_unit_consumptions", "finished_good_consumptions", "packaging_consumptions"}
 
@@ -68,13 +81,20 @@ def test_assembly_takes_units_at_average_cost_and_packaging_fifo(assembly_world,
     assert remaining(w.bag_lot1) == 0
     assert remaining(w.bag_lot2) == Decimal("9")
     assert run["finished_unit_consumptions"] == [
-        {"finished_unit_id": w.cookie.pk, "finished_unit_name": "cookie", "quantity": 30,
-         "unit_cost": "0.05", "cost": "1.50"},
+        {
+            "finished_unit_id": w.cookie.pk,
+            "finished_unit_name": "cookie",
+            "quantity": 30,
+            "unit_cost": "0.05",
+            "cost": "1.50",
+        },
     ]
     assert run["finished_good_consumptions"] == []
-    assert [(r["lot_id"], r["quantity"], r["unit"], r["cost"])
-            for r in run["packaging_consumptions"]] == [
-        (w.bag_lot1.pk, "4", "each", "0.40"), (w.bag_lot2.pk, "1", "each", "0.20"),
+    assert [
+        (r["lot_id"], r["quantity"], r["unit"], r["cost"]) for r in run["packaging_consumptions"]
+    ] == [
+        (w.bag_lot1.pk, "4", "each", "0.40"),
+        (w.bag_lot2.pk, "1", "each", "0.20"),
     ]
     assert set(run) == ASSEMBLY_KEYS | LEDGER_KEYS
     json.dumps(run)
@@ -89,8 +109,13 @@ def test_nested_goods_are_consumed_at_their_average(assembly_world, tx):
     assert run["total_cost"] == "4.68"
     assert run["per_unit_cost"] == "2.34"
     assert run["finished_good_consumptions"] == [
-        {"finished_good_id": w.cookie_bag.pk, "finished_good_name": "Cookie bag", "quantity": 4,
-         "unit_cost": "0.42", "cost": "1.68"},
+        {
+            "finished_good_id": w.cookie_bag.pk,
+            "finished_good_name": "Cookie bag",
+            "quantity": 4,
+            "unit_cost": "0.42",
+            "cost": "1.68",
+        },
     ]
     assert count_of(FinishedGood, w.cookie_bag) == 1
     assert count_of(FinishedGood, w.gift_tin) == 2
@@ -102,8 +127,10 @@ def test_short_finished_stock_names_every_short_component(assembly_world, tx):
     before = db_snapshot()
     with pytest.raises(InsufficientStock) as refused:
         record_assembly(tx, w.gift_tin.pk, 4)
-    items = {(i["component_type"], i["name"]): (i["needed"], i["available"], i["unit"])
-             for i in refused.value.items}
+    items = {
+        (i["component_type"], i["name"]): (i["needed"], i["available"], i["unit"])
+        for i in refused.value.items
+    }
     assert items == {
         ("finished_good", "Cookie bag"): (8, 0, "each"),
         ("packaging", "Tin"): ("4", "3", "each"),
@@ -121,7 +148,10 @@ def test_short_packaging_is_insufficient_inventory(assembly_world, tx):
         record_assembly(tx, w.cookie_bag.pk, 20)
     [item] = refused.value.items
     assert (item["component_type"], item["component_id"], item["needed"], item["available"]) == (
-        "packaging", w.bags.pk, "20", "14",
+        "packaging",
+        w.bags.pk,
+        "20",
+        "14",
     )
     assert db_snapshot() == before
 
@@ -134,8 +164,14 @@ def test_check_can_assemble(assembly_world, tx):
     assert result == {
         "can_assemble": False,
         "missing": [
-            {"component_type": "finished_unit", "component_id": w.cookie.pk,
-             "component_name": "cookie", "needed": 36, "available": 30, "unit": "cookie"},
+            {
+                "component_type": "finished_unit",
+                "component_id": w.cookie.pk,
+                "component_name": "cookie",
+                "needed": 36,
+                "available": 30,
+                "unit": "cookie",
+            },
         ],
     }
     assert db_snapshot() == before
@@ -283,10 +319,12 @@ def test_history_filters_and_paging(assembly_world, tx):
     event = make_event(w.household)
     day = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
     a = record_assembly(tx, w.cookie_bag.pk, 3, assembled_at=day)
-    b = record_assembly(tx, w.gift_tin.pk, 1, assembled_at=day + dt.timedelta(days=1),
-                        event_id=event.pk)
-    c = record_assembly(tx, w.cookie_bag.pk, 1, assembled_at=day + dt.timedelta(days=2),
-                        event_id=event.pk)
+    b = record_assembly(
+        tx, w.gift_tin.pk, 1, assembled_at=day + dt.timedelta(days=1), event_id=event.pk
+    )
+    c = record_assembly(
+        tx, w.cookie_bag.pk, 1, assembled_at=day + dt.timedelta(days=2), event_id=event.pk
+    )
     ids = lambda runs: [r["id"] for r in runs]  # noqa: E731 - a local shorthand
     assert ids(get_assembly_history(tx)) == [c["id"], b["id"], a["id"]]
     assert ids(get_assembly_history(tx, finished_good_id=w.cookie_bag.pk)) == [c["id"], a["id"]]
@@ -328,8 +366,11 @@ def test_assembly_logs_success_and_each_shortage(assembly_world, tx, caplog):
     [ok] = [r for r in records if r.fields["outcome"] == "success"]
     assert ok.fields["run_id"] == run["id"]
     assert ok.fields["total_cost"] == "0.80"
-    short = {r.fields["component_name"]: (r.fields["needed"], r.fields["available"])
-             for r in records if r.levelno == logging.WARNING and "component_name" in r.fields}
+    short = {
+        r.fields["component_name"]: (r.fields["needed"], r.fields["available"])
+        for r in records
+        if r.levelno == logging.WARNING and "component_name" in r.fields
+    }
     assert short == {"Cookie bag": ("8", "2"), "Tin": ("4", "3")}
     for record in records:
         json.loads(JsonFormatter().format(record))

@@ -37,9 +37,24 @@ from production.services import (
 from production.tests.run_fixtures import add_frosting, make_event, second_recipe
 
 RUN_KEYS = {
-    "id", "recipe_id", "recipe_name", "finished_unit_id", "finished_unit_name", "event_id",
-    "num_batches", "scale", "expected_yield", "actual_yield", "loss_quantity", "loss_category",
-    "status", "produced_at", "total_ingredient_cost", "per_unit_cost", "loss_cost", "notes",
+    "id",
+    "recipe_id",
+    "recipe_name",
+    "finished_unit_id",
+    "finished_unit_name",
+    "event_id",
+    "num_batches",
+    "scale",
+    "expected_yield",
+    "actual_yield",
+    "loss_quantity",
+    "loss_category",
+    "status",
+    "produced_at",
+    "total_ingredient_cost",
+    "per_unit_cost",
+    "loss_cost",
+    "notes",
     "reversed",
 }
 CONSUMPTION_KEYS = {"ingredient_id", "ingredient_name", "lot_id", "quantity", "unit", "cost"}
@@ -103,8 +118,10 @@ def test_spec_ten_batches_next_lists_flour_and_sugar_and_changes_nothing(spec_wo
     before = db_snapshot()
     with pytest.raises(InsufficientInventory) as refused:
         bake(tx, spec_world, batches=10, actual=480)
-    short = {item["name"]: (item["needed"], item["available"], item["unit"])
-             for item in refused.value.items}
+    short = {
+        item["name"]: (item["needed"], item["available"], item["unit"])
+        for item in refused.value.items
+    }
     assert short == {"Flour": ("2400", "720", "g"), "Sugar": ("2000", "600", "g")}
     assert "Flour: needed 2400 g, available 720 g" in str(refused.value)
     assert "Sugar: needed 2000 g, available 600 g" in str(refused.value)
@@ -116,10 +133,20 @@ def test_check_can_produce_lists_what_is_missing(spec_world, tx):
     result = check_can_produce(tx, spec_world.cookies.pk, 10)
     assert result["can_produce"] is False
     assert result["missing"] == [
-        {"ingredient_id": spec_world.flour.pk, "ingredient_name": "Flour", "needed": "2400",
-         "available": "1200", "unit": "g"},
-        {"ingredient_id": spec_world.sugar.pk, "ingredient_name": "Sugar", "needed": "2000",
-         "available": "1000", "unit": "g"},
+        {
+            "ingredient_id": spec_world.flour.pk,
+            "ingredient_name": "Flour",
+            "needed": "2400",
+            "available": "1200",
+            "unit": "g",
+        },
+        {
+            "ingredient_id": spec_world.sugar.pk,
+            "ingredient_name": "Sugar",
+            "needed": "2000",
+            "available": "1000",
+            "unit": "g",
+        },
     ]
     json.dumps(result)
 
@@ -156,14 +183,21 @@ def test_run_keeps_a_snapshot_of_the_recipe_with_sub_recipes(spec_world, tx):
     snapshot = ProductionRun.objects.get(pk=run["id"]).recipe_snapshot
     assert snapshot["recipe_name"] == "Sugar Cookies"
     assert snapshot["num_batches"] == 2
-    assert [(line["ingredient_name"], line["quantity"], line["unit"])
-            for line in snapshot["lines"]] == [("Flour", "2", "cup"), ("Sugar", "1", "cup")]
+    assert [
+        (line["ingredient_name"], line["quantity"], line["unit"]) for line in snapshot["lines"]
+    ] == [("Flour", "2", "cup"), ("Sugar", "1", "cup")]
     [sub] = snapshot["sub_recipes"]
-    assert (sub["recipe_id"], sub["recipe_name"], sub["batches"]) == (frosting.pk, "Frosting", "0.5")
-    assert [(line["ingredient_name"], line["quantity"], line["unit"])
-            for line in sub["lines"]] == [("Sugar", "100", "g")]
+    assert (sub["recipe_id"], sub["recipe_name"], sub["batches"]) == (
+        frosting.pk,
+        "Frosting",
+        "0.5",
+    )
+    assert [(line["ingredient_name"], line["quantity"], line["unit"]) for line in sub["lines"]] == [
+        ("Sugar", "100", "g")
+    ]
     assert {t["ingredient_name"]: t["quantity"] for t in snapshot["totals"]} == {
-        "Flour": "480", "Sugar": "500",
+        "Flour": "480",
+        "Sugar": "500",
     }
     # Later edits to the recipe do not change what the run says it baked.
     Recipe.objects.filter(pk=spec_world.cookies.pk).update(name="Renamed")
@@ -189,7 +223,7 @@ def test_other_households_event_is_not_found_and_changes_nothing(
 
 
 def test_recorded_by_and_produced_at_are_kept(spec_world, member, tx):
-    when = timezone.make_aware(dt.datetime(2026, 12, 1, 10, 30))
+    when = dt.datetime(2026, 12, 1, 10, 30, tzinfo=timezone.get_current_timezone())
     run = bake(tx, spec_world, produced_at=when)
     stored = ProductionRun.objects.get(pk=run["id"])
     assert stored.recorded_by == member
@@ -342,24 +376,37 @@ def test_rolled_back_run_is_gone_from_history(spec_world):
 def test_history_is_newest_first_with_filters_and_paging(spec_world, tx):
     event = make_event(spec_world.household)
     shortbread, finger = second_recipe(spec_world, flour_grams=10)
-    day = timezone.make_aware(dt.datetime(2026, 12, 1, 9, 0))
+    day = dt.datetime(2026, 12, 1, 9, 0, tzinfo=timezone.get_current_timezone())
     first = bake(tx, spec_world, batches=1, actual=48, produced_at=day)
     second = record_batch_production(
-        tx, shortbread.pk, finger.pk, 1, 20, produced_at=day + dt.timedelta(days=1),
+        tx,
+        shortbread.pk,
+        finger.pk,
+        1,
+        20,
+        produced_at=day + dt.timedelta(days=1),
         event_id=event.pk,
     )
-    third = bake(tx, spec_world, batches=1, actual=48, produced_at=day + dt.timedelta(days=2),
-                 event_id=event.pk)
+    third = bake(
+        tx,
+        spec_world,
+        batches=1,
+        actual=48,
+        produced_at=day + dt.timedelta(days=2),
+        event_id=event.pk,
+    )
     ids = lambda runs: [r["id"] for r in runs]  # noqa: E731 - a local shorthand
     assert ids(get_production_history(tx)) == [third["id"], second["id"], first["id"]]
     assert ids(get_production_history(tx, recipe_id=spec_world.cookies.pk)) == [
-        third["id"], first["id"],
+        third["id"],
+        first["id"],
     ]
     assert ids(get_production_history(tx, finished_unit_id=finger.pk)) == [second["id"]]
     assert ids(get_production_history(tx, event_id=event.pk)) == [third["id"], second["id"]]
     assert ids(get_production_history(tx, start="2026-12-02")) == [third["id"], second["id"]]
     assert ids(get_production_history(tx, end=dt.date(2026, 12, 2))) == [
-        second["id"], first["id"],
+        second["id"],
+        first["id"],
     ]
     assert ids(get_production_history(tx, start="2026-12-02", end="2026-12-02")) == [second["id"]]
     assert ids(get_production_history(tx, limit=1, offset=1)) == [second["id"]]
@@ -372,8 +419,13 @@ def test_history_is_newest_first_with_filters_and_paging(spec_world, tx):
 
 @pytest.mark.parametrize(
     "options",
-    [{"start": "12/01/2026"}, {"start": "2026-12-05", "end": "2026-12-01"}, {"limit": 0},
-     {"offset": -1}, {"limit": "ten"}],
+    [
+        {"start": "12/01/2026"},
+        {"start": "2026-12-05", "end": "2026-12-01"},
+        {"limit": 0},
+        {"offset": -1},
+        {"limit": "ten"},
+    ],
 )
 def test_history_refuses_bad_filters(spec_world, tx, options):
     with pytest.raises(ValidationFailed):
@@ -474,8 +526,9 @@ def _records(caplog, operation):
 def test_success_log_carries_run_id_and_costs(spec_world, tx, caplog):
     caplog.set_level(logging.INFO, logger="bakeplanner")
     run = bake(tx, spec_world)
-    [record] = [r for r in _records(caplog, "record_batch_production")
-                if r.fields["outcome"] == "success"]
+    [record] = [
+        r for r in _records(caplog, "record_batch_production") if r.fields["outcome"] == "success"
+    ]
     assert record.name == "bakeplanner.production.batch_production"
     assert record.levelno == logging.INFO
     assert record.fields["run_id"] == run["id"]
@@ -492,10 +545,14 @@ def test_shortage_is_logged_as_a_warning_naming_each_ingredient(spec_world, tx, 
     bake(tx, spec_world)
     with pytest.raises(InsufficientInventory):
         bake(tx, spec_world, batches=10, actual=480)
-    warnings = [r for r in _records(caplog, "record_batch_production")
-                if r.levelno == logging.WARNING]
-    per_item = {r.fields["ingredient_name"]: (r.fields["needed"], r.fields["available"])
-                for r in warnings if "ingredient_name" in r.fields}
+    warnings = [
+        r for r in _records(caplog, "record_batch_production") if r.levelno == logging.WARNING
+    ]
+    per_item = {
+        r.fields["ingredient_name"]: (r.fields["needed"], r.fields["available"])
+        for r in warnings
+        if "ingredient_name" in r.fields
+    }
     assert per_item == {"Flour": ("2400", "720"), "Sugar": ("2000", "600")}
     [summary] = [r for r in warnings if r.name == "bakeplanner.production.batch_production"]
     assert summary.fields["outcome"] == "rejected"

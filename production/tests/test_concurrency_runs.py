@@ -28,7 +28,10 @@ from production.models import (
     ProductionRun,
 )
 from production.services import record_assembly, record_batch_production
-from production.tests.run_fixtures import assembly_world, second_recipe  # noqa: F401 - fixture
+from production.tests import run_fixtures
+from production.tests.run_fixtures import second_recipe
+
+assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -61,8 +64,10 @@ def run_together(jobs):
 
 
 def lot_drop(lots):
-    return {lot.pk: lot.quantity_initial - InventoryLot.objects.get(pk=lot.pk).quantity_remaining
-            for lot in lots}
+    return {
+        lot.pk: lot.quantity_initial - InventoryLot.objects.get(pk=lot.pk).quantity_remaining
+        for lot in lots
+    }
 
 
 def test_concurrent_production_never_overdraws_a_lot(spec_world):
@@ -101,8 +106,9 @@ def test_concurrent_production_never_overdraws_a_lot(spec_world):
     assert FinishedUnit.objects.get(pk=w.cookie.pk).inventory_count == 48 * won[w.cookies.pk]
     assert FinishedUnit.objects.get(pk=finger.pk).inventory_count == 20 * won[shortbread.pk]
     # The losers were refused because the stock had really run out.
-    flour_left = sum(InventoryLot.objects.get(pk=lot.pk).quantity_remaining
-                     for lot in (w.lot1, w.lot2))
+    flour_left = sum(
+        InventoryLot.objects.get(pk=lot.pk).quantity_remaining for lot in (w.lot1, w.lot2)
+    )
     sugar_left = InventoryLot.objects.get(pk=w.lot3.pk).quantity_remaining
     if won[w.cookies.pk] < THREADS // 2:
         assert flour_left < 240 or sugar_left < 200
@@ -133,9 +139,9 @@ def test_concurrent_assembly_never_overdraws_finished_stock(assembly_world):
     drop = lot_drop([w.bag_lot1, w.bag_lot2])
     assert sum(drop.values()) == 2 * kinds["ok"]
     for lot in (w.bag_lot1, w.bag_lot2):
-        ledger = AssemblyPackagingConsumption.objects.filter(lot=lot).aggregate(
-            q=Sum("quantity")
-        )["q"]
+        ledger = AssemblyPackagingConsumption.objects.filter(lot=lot).aggregate(q=Sum("quantity"))[
+            "q"
+        ]
         assert (ledger or Decimal(0)) == drop[lot.pk]
         assert InventoryLot.objects.get(pk=lot.pk).quantity_remaining >= 0
 

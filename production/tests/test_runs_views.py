@@ -22,7 +22,10 @@ from production.models import (
     ProductionRun,
 )
 from production.services import record_assembly, record_batch_production
-from production.tests.run_fixtures import assembly_world, make_event  # noqa: F401 - fixture
+from production.tests import run_fixtures
+from production.tests.run_fixtures import make_event
+
+assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 
 
 def bake(world, batches=2, actual=92, **options):
@@ -39,8 +42,15 @@ def pack(world, good, quantity=1, **options):
 
 def production_post(world, **overrides):
     data = {
-        "finished_unit": world.cookie.pk, "num_batches": 2, "scale": "1", "actual_yield": 92,
-        "loss_category": "broken", "loss_notes": "", "event": "", "produced_at": "", "notes": "",
+        "finished_unit": world.cookie.pk,
+        "num_batches": 2,
+        "scale": "1",
+        "actual_yield": 92,
+        "loss_category": "broken",
+        "loss_notes": "",
+        "event": "",
+        "produced_at": "",
+        "notes": "",
     }
     data.update(overrides)
     return data
@@ -108,15 +118,22 @@ def test_refused_baking_shows_what_is_missing_and_changes_nothing(spec_world, me
     assert "Flour: needed 2400 g, available 720 g" in html
     assert "Sugar: needed 2000 g, available 600 g" in html
     # The stock check panel lists the same shortage.
-    panel = html[html.index('id="run-check"'):]
+    panel = html[html.index('id="run-check"') :]
     assert "Flour" in panel and "2400 g" in panel and "720 g" in panel
     assert db_snapshot() == before
 
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"actual_yield": 97}, {"num_batches": 0}, {"scale": "0"}, {"scale": "abc"},
-     {"finished_unit": 999999}, {"loss_category": "eaten"}, {"produced_at": "soon"}],
+    [
+        {"actual_yield": 97},
+        {"num_batches": 0},
+        {"scale": "0"},
+        {"scale": "abc"},
+        {"finished_unit": 999999},
+        {"loss_category": "eaten"},
+        {"produced_at": "soon"},
+    ],
 )
 def test_bad_baking_input_is_a_form_error(spec_world, member_client, overrides):
     before = db_snapshot()
@@ -132,18 +149,27 @@ def test_check_endpoint_answers_json(spec_world, member_client):
     url = reverse("production:check_can_produce")
     ok = member_client.get(url, {"finished_unit": spec_world.cookie.pk, "num_batches": 2})
     assert ok.status_code == 200
-    assert ok.json() == {"can_produce": True, "missing": [], "expected_yield": 96,
-                         "item_unit": "cookie"}
+    assert ok.json() == {
+        "can_produce": True,
+        "missing": [],
+        "expected_yield": 96,
+        "item_unit": "cookie",
+    }
     short = member_client.get(
         url, {"finished_unit": spec_world.cookie.pk, "num_batches": 10, "scale": "0.55"}
     ).json()
     assert short["can_produce"] is False
     assert short["expected_yield"] == 264
     assert [(m["ingredient_name"], m["needed"]) for m in short["missing"]] == [
-        ("Flour", "1320"), ("Sugar", "1100"),
+        ("Flour", "1320"),
+        ("Sugar", "1100"),
     ]
-    assert member_client.get(url, {"finished_unit": spec_world.cookie.pk,
-                                   "num_batches": "x"}).status_code == 400
+    assert (
+        member_client.get(
+            url, {"finished_unit": spec_world.cookie.pk, "num_batches": "x"}
+        ).status_code
+        == 400
+    )
     assert member_client.get(url).status_code == 400
 
 
@@ -154,8 +180,13 @@ def test_recording_packing_end_to_end(assembly_world, member_client):
     w = assembly_world
     response = member_client.post(
         reverse("production:assembly_run_create"),
-        {"finished_good": w.cookie_bag.pk, "quantity": 5, "event": "", "assembled_at": "",
-         "notes": ""},
+        {
+            "finished_good": w.cookie_bag.pk,
+            "quantity": 5,
+            "event": "",
+            "assembled_at": "",
+            "notes": "",
+        },
         follow=True,
     )
     run = AssemblyRun.objects.get()
@@ -175,25 +206,35 @@ def test_refused_packing_shows_what_is_missing_and_changes_nothing(assembly_worl
     before = db_snapshot()
     response = member_client.post(
         reverse("production:assembly_run_create"),
-        {"finished_good": w.gift_tin.pk, "quantity": 4, "event": "", "assembled_at": "",
-         "notes": ""},
+        {
+            "finished_good": w.gift_tin.pk,
+            "quantity": 4,
+            "event": "",
+            "assembled_at": "",
+            "notes": "",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Cookie bag: needed 8 each, available 0 each" in html
-    panel = html[html.index('id="run-check"'):]
+    panel = html[html.index('id="run-check"') :]
     assert "Cookie bag" in panel and "Tin" in panel
     assert db_snapshot() == before
 
 
 def test_assembly_check_endpoint(assembly_world, member_client):
     url = reverse("production:check_can_assemble")
-    result = member_client.get(url, {"finished_good": assembly_world.cookie_bag.pk,
-                                     "quantity": 6}).json()
+    result = member_client.get(
+        url, {"finished_good": assembly_world.cookie_bag.pk, "quantity": 6}
+    ).json()
     assert result["can_assemble"] is False
     assert result["missing"][0]["component_name"] == "cookie"
-    assert member_client.get(url, {"finished_good": assembly_world.cookie_bag.pk,
-                                   "quantity": 0}).status_code == 400
+    assert (
+        member_client.get(
+            url, {"finished_good": assembly_world.cookie_bag.pk, "quantity": 0}
+        ).status_code
+        == 400
+    )
 
 
 # --- History -------------------------------------------------------------------------------
@@ -201,10 +242,19 @@ def test_assembly_check_endpoint(assembly_world, member_client):
 
 def test_production_history_lists_and_filters(spec_world, member_client):
     event = make_event(spec_world.household)
-    bake(spec_world, batches=1, actual=48,
-         produced_at=timezone.make_aware(dt.datetime(2026, 11, 1, 10)))
-    bake(spec_world, batches=1, actual=40, event_id=event.pk,
-         produced_at=timezone.make_aware(dt.datetime(2026, 12, 1, 10)))
+    bake(
+        spec_world,
+        batches=1,
+        actual=48,
+        produced_at=dt.datetime(2026, 11, 1, 10, tzinfo=timezone.get_current_timezone()),
+    )
+    bake(
+        spec_world,
+        batches=1,
+        actual=40,
+        event_id=event.pk,
+        produced_at=dt.datetime(2026, 12, 1, 10, tzinfo=timezone.get_current_timezone()),
+    )
     url = reverse("production:production_run_list")
     html = member_client.get(url).content.decode()
     assert html.count("production/runs/") >= 2
@@ -318,9 +368,10 @@ def test_assembly_undo(assembly_world, member_client):
 
 
 def test_unknown_run_is_404(spec_world, member_client):
-    assert member_client.get(
-        reverse("production:production_run_detail", args=[999999])
-    ).status_code == 404
+    assert (
+        member_client.get(reverse("production:production_run_detail", args=[999999])).status_code
+        == 404
+    )
 
 
 # --- Who may see and do what -----------------------------------------------------------------
@@ -344,14 +395,20 @@ def test_outsider_gets_404_for_every_run_url(assembly_world, outsider_client):
         assert outsider_client.get(url).status_code == 404, url
     for url in _run_urls(production["id"], assembly["id"])[1::2]:
         assert outsider_client.post(url, {"reason": "mine now"}).status_code == 404, url
-    assert outsider_client.get(reverse("production:check_can_produce"),
-                               {"finished_unit": w.cookie.pk}).status_code == 404
-    assert outsider_client.get(reverse("production:check_can_assemble"),
-                               {"finished_good": w.cookie_bag.pk}).status_code == 404
-    # Their ids are not choices on our forms either.
-    response = outsider_client.post(
-        reverse("production:production_run_create"), production_post(w)
+    assert (
+        outsider_client.get(
+            reverse("production:check_can_produce"), {"finished_unit": w.cookie.pk}
+        ).status_code
+        == 404
     )
+    assert (
+        outsider_client.get(
+            reverse("production:check_can_assemble"), {"finished_good": w.cookie_bag.pk}
+        ).status_code
+        == 404
+    )
+    # Their ids are not choices on our forms either.
+    response = outsider_client.post(reverse("production:production_run_create"), production_post(w))
     assert response.status_code == 200 and ProductionRun.objects.count() == 1
     outsider_list = outsider_client.get(reverse("production:production_run_list")).content
     assert b"Sugar Cookies" not in outsider_list
@@ -365,13 +422,14 @@ def test_viewer_reads_but_cannot_record_or_undo(assembly_world, viewer_client):
     before = db_snapshot()
     assert viewer_client.get(reverse("production:production_run_list")).status_code == 200
     assert viewer_client.get(reverse("production:assembly_run_list")).status_code == 200
-    detail = viewer_client.get(reverse("production:production_run_detail",
-                                       args=[production["id"]]))
+    detail = viewer_client.get(reverse("production:production_run_detail", args=[production["id"]]))
     assert detail.status_code == 200 and b"Undo this run" not in detail.content
     posts = [
         (reverse("production:production_run_create"), production_post(w)),
-        (reverse("production:assembly_run_create"), {"finished_good": w.cookie_bag.pk,
-                                                     "quantity": 1}),
+        (
+            reverse("production:assembly_run_create"),
+            {"finished_good": w.cookie_bag.pk, "quantity": 1},
+        ),
         (reverse("production:production_run_reverse", args=[production["id"]]), {"reason": "x"}),
         (reverse("production:assembly_run_reverse", args=[assembly["id"]]), {"reason": "x"}),
     ]
@@ -381,8 +439,12 @@ def test_viewer_reads_but_cannot_record_or_undo(assembly_world, viewer_client):
 
 
 def test_anonymous_is_sent_to_login(spec_world):
-    for name in ("production_run_list", "assembly_run_list", "production_run_create",
-                 "check_can_produce"):
+    for name in (
+        "production_run_list",
+        "assembly_run_list",
+        "production_run_create",
+        "check_can_produce",
+    ):
         response = Client().get(reverse(f"production:{name}"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -414,10 +476,15 @@ def test_admin_shows_runs_read_only(spec_world, staff_client):
     assert staff_client.get(reverse("admin:production_productionrun_add")).status_code == 403
     ledger = reverse("admin:production_productionconsumption_changelist")
     assert staff_client.get(ledger).status_code == 200
-    assert staff_client.get(reverse("admin:production_productionconsumption_add")).status_code == 403
-    assert staff_client.post(
-        reverse("admin:production_productionrun_delete", args=[run["id"]]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        staff_client.get(reverse("admin:production_productionconsumption_add")).status_code == 403
+    )
+    assert (
+        staff_client.post(
+            reverse("admin:production_productionrun_delete", args=[run["id"]]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert ProductionRun.objects.filter(pk=run["id"]).exists()
 
 
@@ -426,16 +493,21 @@ def test_admin_reverse_action_undoes_each_run_and_reports_refusals(spec_world, s
     second = bake(spec_world, batches=1, actual=40)
     ProductionRun.objects.filter(pk=first["id"])  # both runs' cookies: 88 on hand
     url = reverse("admin:production_productionrun_changelist")
-    ask = staff_client.post(url, {"action": "reverse_selected_runs",
-                                  "_selected_action": [first["id"], second["id"]]})
+    ask = staff_client.post(
+        url, {"action": "reverse_selected_runs", "_selected_action": [first["id"], second["id"]]}
+    )
     assert ask.status_code == 200
     assert b"Why are these runs being undone?" in ask.content
     # Use most of the cookies so the first run can no longer be undone.
     FinishedUnit.objects.filter(pk=spec_world.cookie.pk).update(inventory_count=45)
     done = staff_client.post(
         url,
-        {"action": "reverse_selected_runs", "_selected_action": [first["id"], second["id"]],
-         "apply": "1", "reason": "data fix"},
+        {
+            "action": "reverse_selected_runs",
+            "_selected_action": [first["id"], second["id"]],
+            "apply": "1",
+            "reason": "data fix",
+        },
         follow=True,
     )
     html = done.content.decode()
@@ -452,8 +524,12 @@ def test_admin_reverse_action_for_assembly(assembly_world, staff_client):
     url = reverse("admin:production_assemblyrun_changelist")
     staff_client.post(
         url,
-        {"action": "reverse_selected_runs", "_selected_action": [run["id"]], "apply": "1",
-         "reason": "data fix"},
+        {
+            "action": "reverse_selected_runs",
+            "_selected_action": [run["id"]],
+            "apply": "1",
+            "reason": "data fix",
+        },
     )
     assert AssemblyRun.objects.get(pk=run["id"]).reversed_at is not None
     assert FinishedUnit.objects.get(pk=w.cookie.pk).inventory_count == 30

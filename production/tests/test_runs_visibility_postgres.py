@@ -16,7 +16,9 @@ from production.services import (
     record_assembly,
     record_batch_production,
 )
-from production.tests.run_fixtures import assembly_world  # noqa: F401 - fixture
+from production.tests import run_fixtures
+
+assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -60,7 +60,11 @@ def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
 def _show_error(form: Form, exc: DomainError) -> None:
     """Put a service's message on the field it names, else on the whole form."""
     field = getattr(exc, "field", None)
-    names = {"finished_unit_id": "finished_unit", "finished_good_id": "finished_good"}
+    names = {
+        "finished_unit_id": "finished_unit",
+        "finished_good_id": "finished_good",
+        "batches": "num_batches",
+    }
     field = names.get(field, field) if field else None
     if field and field in form.fields:
         form.add_error(field, str(exc))
@@ -72,8 +76,8 @@ def _event_choices(tx: Tx) -> list[tuple[str, list[tuple[int, str]]]]:
     """Upcoming events first (soonest first), then past ones (latest first)."""
     today = timezone.localdate()
     upcoming, past = [], []
-    for pk, name, on in tx.objects(Event).order_by("event_date", "name").values_list(
-        "pk", "name", "event_date"
+    for pk, name, on in (
+        tx.objects(Event).order_by("event_date", "name").values_list("pk", "name", "event_date")
     ):
         (upcoming if on >= today else past).append((pk, f"{name} ({on:%Y-%m-%d})"))
     past.reverse()
@@ -131,9 +135,9 @@ def _production_choices(tx: Tx) -> dict[str, Any]:
         tx.objects(FinishedUnit)
         .filter(recipe__archived=False)
         .order_by("recipe__name", "name", "pk")
-        .values_list("pk", "name", "items_per_batch", "item_unit", "recipe_id", "recipe__name")
+        .values_list("pk", "name", "items_per_batch", "recipe_id", "recipe__name")
     )
-    for pk, name, per_batch, item_unit, recipe_id, recipe_name in units:
+    for pk, name, per_batch, recipe_id, recipe_name in units:
         groups[recipe_name].append((pk, f"{name} ({per_batch} per batch)"))
         items_per_batch[pk] = per_batch
         recipe_of[pk] = recipe_id
@@ -188,7 +192,9 @@ def production_run_create(request: HttpRequest) -> HttpResponse:
                 with request_tx(request, read_only=True) as tx:
                     try:
                         check = services.check_can_produce(
-                            tx, choices["recipe_of"][unit_id], data["num_batches"],
+                            tx,
+                            choices["recipe_of"][unit_id],
+                            data["num_batches"],
                             scale=data["scale"],
                         )
                     except DomainError:
@@ -242,9 +248,7 @@ def production_run_list(request: HttpRequest) -> HttpResponse:
         recipes = list(tx.objects(Recipe).order_by("name", "pk").values_list("pk", "name"))
         event_names = _event_names(tx)
         events = sorted(event_names.items(), key=lambda item: item[1].lower())
-        form = RunFilterForm(
-            request.GET or None, item_label="Recipe", items=recipes, events=events
-        )
+        form = RunFilterForm(request.GET or None, item_label="Recipe", items=recipes, events=events)
         filters: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
@@ -273,8 +277,13 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             tx.objects(ProductionRun)
             .filter(pk=run_id)
             .values(
-                "recipe_snapshot", "loss_notes", "reversed_at", "reversal_reason",
-                "recorded_by__username", "event__name", "finished_unit__item_unit",
+                "recipe_snapshot",
+                "loss_notes",
+                "reversed_at",
+                "reversal_reason",
+                "recorded_by__username",
+                "event__name",
+                "finished_unit__item_unit",
             )
             .get()
         )
@@ -370,9 +379,7 @@ def check_can_assemble(request: HttpRequest) -> JsonResponse:
         return _json_error("Choose a box or tin.", 400)
     try:
         with request_tx(request, read_only=True) as tx:
-            result = services.check_can_assemble(
-                tx, good_id, request.GET.get("quantity") or "1"
-            )
+            result = services.check_can_assemble(tx, good_id, request.GET.get("quantity") or "1")
     except NotFound as exc:
         return _json_error(str(exc), 404)
     except DomainError as exc:

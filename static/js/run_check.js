@@ -34,7 +34,7 @@
 
   function showMissing(missing) {
     var lead = el("p", "text-danger fw-semibold mb-1");
-    var mark = el("span", "", "✗ ");
+    var mark = el("span", "", "\u2717 ");
     mark.setAttribute("aria-hidden", "true");
     lead.appendChild(mark);
     lead.appendChild(document.createTextNode("Not enough in stock:"));
@@ -71,7 +71,7 @@
     }
     var ok = produce ? data.can_produce : data.can_assemble;
     if (ok) {
-      say("text-success", "✓", produce ? "Enough of every ingredient is in stock."
+      say("text-success", "\u2713", produce ? "Enough of every ingredient is in stock."
                                         : "Everything needed is in stock.");
     } else {
       showMissing(data.missing || []);
@@ -91,7 +91,7 @@
       return;
     }
     var mine = ++latest;
-    say("text-body-secondary", "…", "Checking the stock…");
+    say("text-body-secondary", "\u2026", "Checking the stock\u2026");
     fetch(url + "?" + params.toString(), {
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
