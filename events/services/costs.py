@@ -7,16 +7,20 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from bakeplanner.money import cost_to_string, to_decimal
+from bakeplanner.money import cost_to_string, percent, to_decimal
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event, PackageItem
+from events.services.progress import overall_of, progress_for
+from events.services.reports import estimate_event
 from production.models import AssemblyRun, ProductionRun, Recipe
 from production.services.lookup import get_owned
 
 __all__ = [
     "can_assemble_package",
+    "get_dashboard_summary",
     "get_event_cost_analysis",
     "get_production_total",
+    "get_recipe_cost_breakdown",
 ]
 
 
@@ -70,8 +74,6 @@ def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
     assembly's component cost is production cost moving on, so it is reported, never added.
     """
     tx.require()
-    from events.services.reports import get_event_total_cost
-
     event = get_owned(tx, Event, event_id)
     production = list(
         tx.objects(ProductionRun)
@@ -96,7 +98,7 @@ def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
     ingredients = sum((to_decimal(row["total"]) for row in production), Decimal(0))
     packaging = sum((to_decimal(row["packaging"]) for row in assembly), Decimal(0))
     grand_total = ingredients + packaging
-    estimate = to_decimal(get_event_total_cost(tx, event.pk)["total_cost"])
+    estimate = estimate_event(tx, event.pk).total
     return {
         "event_id": event.pk,
         "production_costs": [
@@ -124,3 +126,102 @@ def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
         "estimated_cost": cost_to_string(estimate),
         "variance": cost_to_string(estimate - grand_total),
     }
+
+
+def _actual_costs_by_event(tx: Tx, event_ids: list[int]) -> dict[int, Decimal]:
+    """Ingredients plus packaging actually consumed per event (non-reversed runs)."""
+    totals: dict[int, Decimal] = dict.fromkeys(event_ids, Decimal(0))
+    for row in (
+        tx.objects(ProductionRun)
+        .not_reversed()
+        .filter(event_id__in=event_ids)
+        .values("event_id")
+        .annotate(total=Sum("total_ingredient_cost"))
+    ):
+        totals[row["event_id"]] += to_decimal(row["total"])
+    for row in (
+        tx.objects(AssemblyRun)
+        .not_reversed()
+        .filter(event_id__in=event_ids)
+        .values("event_id")
+        .annotate(total=Sum("packaging_cost"))
+    ):
+        totals[row["event_id"]] += to_decimal(row["total"])
+    return totals
+
+
+def get_dashboard_summary(tx: Tx) -> list[dict[str, Any]]:
+    """Per event with assignments (soonest first): progress, packages by status, costs.
+
+    Progress and actual costs are read for all events at once; the estimate is priced per
+    event, so this costs a few queries per event (the dashboard page does not use it).
+    """
+    tx.require()
+    events = list(
+        tx.objects(Event)
+        .filter(assignments__isnull=False)
+        .distinct()
+        .order_by("event_date", "name", "id")
+    )
+    ids = [event.pk for event in events]
+    progress = progress_for(tx, ids)
+    actual = _actual_costs_by_event(tx, ids)
+    rows = []
+    for event in events:
+        overall = overall_of(progress[event.pk])
+        estimated = estimate_event(tx, event.pk).total
+        rows.append(
+            {
+                "event_id": event.pk,
+                "event_name": event.name,
+                "event_date": event.event_date.isoformat(),
+                "progress": overall,
+                "packages_by_status": {
+                    "pending": overall["packages_pending"],
+                    "ready": overall["packages_ready"],
+                    "delivered": overall["packages_delivered"],
+                },
+                "actual_cost": cost_to_string(actual[event.pk]),
+                "estimated_cost": cost_to_string(estimated),
+            }
+        )
+    return rows
+
+
+def _variance_pct(estimated: Decimal, actual: Decimal) -> float:
+    if estimated == 0:
+        return 0.0 if actual == 0 else 100.0
+    return percent(estimated - actual, estimated)
+
+
+def get_recipe_cost_breakdown(tx: Tx, event_id: int) -> list[dict[str, Any]]:
+    """Per recipe: batches needed and produced, estimated and actual cost, variance."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    estimate = estimate_event(tx, event.pk)
+    actual_by_recipe = {
+        row["recipe_id"]: to_decimal(row["total"])
+        for row in tx.objects(ProductionRun)
+        .not_reversed()
+        .filter(event=event)
+        .values("recipe_id")
+        .annotate(total=Sum("total_ingredient_cost"))
+    }
+    rows = []
+    plans = sorted(estimate.demand.recipes.values(), key=lambda r: (r.name.lower(), r.recipe_id))
+    for plan in plans:
+        estimated = estimate.batch_cost.get(plan.recipe_id, Decimal(0)) * plan.batches_needed
+        actual = actual_by_recipe.get(plan.recipe_id, Decimal(0))
+        rows.append(
+            {
+                "recipe_id": plan.recipe_id,
+                "recipe_name": plan.name,
+                "batches_needed": plan.batches_needed,
+                "batches_produced": plan.produced,
+                "estimated_cost": cost_to_string(estimated),
+                "actual_cost": cost_to_string(actual),
+                "variance": cost_to_string(estimated - actual),
+                "variance_pct": _variance_pct(estimated, actual),
+            }
+        )
+    return rows

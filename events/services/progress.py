@@ -48,7 +48,7 @@ def _mean_capped(rows: list[dict[str, Any]]) -> float:
     return round(sum(capped) / len(capped), 2)
 
 
-def _progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
+def progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
     """Targets, what was made, and fulfilment for many events: six queries in all."""
     result = {event_id: _EventProgress() for event_id in event_ids}
     if not event_ids:
@@ -125,7 +125,7 @@ def _progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
     return result
 
 
-def _overall(progress: _EventProgress) -> dict[str, Any]:
+def overall_of(progress: _EventProgress) -> dict[str, Any]:
     production, assembly = progress.production, progress.assembly
     kinds = [rows for rows in (production, assembly) if rows]
     overall = round(sum(_mean_capped(rows) for rows in kinds) / len(kinds), 2) if kinds else 0.0
@@ -161,21 +161,21 @@ def get_production_progress(tx: Tx, event_id: int) -> list[dict[str, Any]]:
     """Per production target: batches produced for the event against the target."""
     tx.require()
     event = get_owned(tx, Event, event_id)
-    return _progress_for(tx, [event.pk])[event.pk].production
+    return progress_for(tx, [event.pk])[event.pk].production
 
 
 def get_assembly_progress(tx: Tx, event_id: int) -> list[dict[str, Any]]:
     """Per assembly target: goods assembled for the event against the target."""
     tx.require()
     event = get_owned(tx, Event, event_id)
-    return _progress_for(tx, [event.pk])[event.pk].assembly
+    return progress_for(tx, [event.pk])[event.pk].assembly
 
 
 def get_event_overall_progress(tx: Tx, event_id: int) -> dict[str, Any]:
     """Targets complete, capped mean percentages, fulfilment counts and a status word."""
     tx.require()
     event = get_owned(tx, Event, event_id)
-    return _overall(_progress_for(tx, [event.pk])[event.pk])
+    return overall_of(progress_for(tx, [event.pk])[event.pk])
 
 
 def _as_date(value: Any, label: str) -> dt.date | None:
@@ -218,7 +218,7 @@ def get_events_with_progress(
     if end:
         events = events.filter(event_date__lte=end)
     event_list = list(events.order_by("event_date", "name", "id"))
-    progress = _progress_for(tx, [event.pk for event in event_list])
+    progress = progress_for(tx, [event.pk for event in event_list])
     return [
         {
             "event_id": event.pk,
@@ -226,7 +226,7 @@ def get_events_with_progress(
             "event_date": event.event_date.isoformat(),
             "production_progress": progress[event.pk].production,
             "assembly_progress": progress[event.pk].assembly,
-            "overall_progress": _overall(progress[event.pk]),
+            "overall_progress": overall_of(progress[event.pk]),
         }
         for event in event_list
     ]
