@@ -333,3 +333,75 @@ def run_export(
         raise CommandError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
     stdout.write(f"Wrote {target}")
     return target
+
+
+# --- Production history -----------------------------------------------------------------------
+
+PRODUCTION_HISTORY = "production-history"
+HISTORY_PAGE = 100
+
+
+def production_history_rows(
+    tx: Tx, *, event_id: int | None = None, start: Any = None, end: Any = None
+) -> tuple[list[str], list[list[Cell]]]:
+    """Every production run, newest first (reversed runs included and marked)."""
+    from production.services import get_production_history
+
+    tx.require()
+    header = [
+        "Produced At",
+        "Recipe",
+        "Finished Unit",
+        "Event",
+        "Batches",
+        "Scale",
+        "Expected Yield",
+        "Actual Yield",
+        "Loss",
+        "Loss Category",
+        "Status",
+        money_header("Total Ingredient Cost"),
+        money_header("Per Unit Cost"),
+        money_header("Loss Cost"),
+        "Reversed",
+        "Notes",
+    ]
+    event_names = dict(tx.objects(Event).values_list("pk", "name"))
+    rows: list[list[Cell]] = []
+    offset = 0
+    while True:
+        page = get_production_history(
+            tx, event_id=event_id, start=start, end=end, limit=HISTORY_PAGE, offset=offset
+        )
+        for run in page:
+            rows.append(
+                [
+                    run["produced_at"],
+                    Text(run["recipe_name"]),
+                    Text(run["finished_unit_name"]),
+                    Text(event_names.get(run["event_id"], "")),
+                    run["num_batches"],
+                    run["scale"],
+                    run["expected_yield"],
+                    run["actual_yield"],
+                    run["loss_quantity"],
+                    run["loss_category"],
+                    run["status"],
+                    run["total_ingredient_cost"],
+                    run["per_unit_cost"],
+                    run["loss_cost"],
+                    "yes" if run["reversed"] else "no",
+                    Text(run["notes"]),
+                ]
+            )
+        if len(page) < HISTORY_PAGE:
+            break
+        offset += HISTORY_PAGE
+    return header, rows
+
+
+def production_history_csv(
+    tx: Tx, *, event_id: int | None = None, start: Any = None, end: Any = None
+) -> bytes:
+    header, rows = production_history_rows(tx, event_id=event_id, start=start, end=end)
+    return csv_bytes(header, rows)
