@@ -20,3 +20,11 @@ urlpatterns = [
     path("<int:pk>/packaging/", planning_views.event_packaging, name="event_packaging"),
     path("<int:pk>/summary/", planning_views.event_summary, name="event_summary"),
 ]
+
+# Cost analysis and cloning.
+from events import report_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/costs/", report_views.event_costs, name="event_costs"),
+    path("<int:pk>/clone/", report_views.event_clone, name="event_clone"),
+]
