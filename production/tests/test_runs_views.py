@@ -386,6 +386,20 @@ def _run_urls(production_id, assembly_id):
     ]
 
 
+def test_every_run_route_with_an_id_is_in_the_isolation_test():
+    from production import run_urls
+
+    with_ids = {p.name for p in run_urls.urlpatterns if "run_id" in p.pattern.converters}
+    covered = {reverse_name(url) for url in _run_urls(1, 1)}
+    assert with_ids == covered
+
+
+def reverse_name(url):
+    from django.urls import resolve
+
+    return resolve(url).url_name
+
+
 def test_outsider_gets_404_for_every_run_url(assembly_world, outsider_client):
     w = assembly_world
     production = bake(w, batches=1, actual=48)
