@@ -93,6 +93,8 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{result['assembly_count']} assembly target"
                 f"{'' if result['assembly_count'] == 1 else 's'}.",
             )
+            if request.POST.get("return_to") == "event":
+                return redirect("events:event_detail", result["event_id"])
             return redirect("events:event_needs", result["event_id"])
     with request_tx(request, read_only=True) as tx:
         event = _event_or_404(tx, pk)

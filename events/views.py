@@ -38,14 +38,13 @@ from events.services import (
     delete_production_target,
     delete_recipient,
     get_all_packages,
-    get_assembly_progress,
     get_assembly_targets,
     get_assignment,
     get_available_years,
     get_event_assignments,
     get_event_by_id,
+    get_event_progress,
     get_package,
-    get_production_progress,
     get_production_targets,
     get_recipient,
     get_recipient_history,
@@ -199,8 +198,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assignments = get_event_assignments(tx, event.pk)
         production_targets = get_production_targets(tx, event.pk)
         assembly_targets = get_assembly_targets(tx, event.pk)
-        production_progress = {r["recipe_id"]: r for r in get_production_progress(tx, event.pk)}
-        assembly_progress = {r["finished_good_id"]: r for r in get_assembly_progress(tx, event.pk)}
+        progress = get_event_progress(tx, event.pk)
+        production_progress = {r["recipe_id"]: r for r in progress["production"]}
+        assembly_progress = {r["finished_good_id"]: r for r in progress["assembly"]}
         recipients = _recipient_choices(tx)
         packages = _package_choices(tx)
         recipes = _recipe_choices(tx)
@@ -211,6 +211,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             packages_by_status[a.fulfillment_status] += a.quantity
         ctx = {
             "event": event,
+            "overall": progress["overall"],
             "assignment_rows": [
                 {"assignment": a, "button": STATUS_BUTTONS.get(a.fulfillment_status)}
                 for a in assignments

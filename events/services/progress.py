@@ -24,6 +24,7 @@ from production.services.lookup import get_owned
 __all__ = [
     "get_assembly_progress",
     "get_event_overall_progress",
+    "get_event_progress",
     "get_events_with_progress",
     "get_production_progress",
 ]
@@ -176,6 +177,18 @@ def get_event_overall_progress(tx: Tx, event_id: int) -> dict[str, Any]:
     tx.require()
     event = get_owned(tx, Event, event_id)
     return overall_of(progress_for(tx, [event.pk])[event.pk])
+
+
+def get_event_progress(tx: Tx, event_id: int) -> dict[str, Any]:
+    """All three progress DTOs of one event from one read: `{production, assembly, overall}`."""
+    tx.require()
+    event = get_owned(tx, Event, event_id)
+    progress = progress_for(tx, [event.pk])[event.pk]
+    return {
+        "production": progress.production,
+        "assembly": progress.assembly,
+        "overall": overall_of(progress),
+    }
 
 
 def _as_date(value: Any, label: str) -> dt.date | None:
