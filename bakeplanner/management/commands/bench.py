@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import tempfile
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
 
+        # Operation logs of thousands of timed calls would drown the table.
+        logging.getLogger("bakeplanner").setLevel(logging.WARNING)
         folder = None
         if connection.vendor == "sqlite":
             # Measure an on-disk database with the real pragmas, not an in-memory one.
