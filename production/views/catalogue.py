@@ -157,12 +157,15 @@ def _list_params(request: HttpRequest, default_sort: str) -> dict[str, str]:
     }
 
 
+SMALL_HIDDEN = "d-none d-md-table-cell"  # columns a phone can do without
+
+
 def _sort_headers(
-    request: HttpRequest, current: str, columns: list[tuple[str, str, bool]]
+    request: HttpRequest, current: str, columns: list[tuple[Any, ...]]
 ) -> list[dict[str, Any]]:
-    """Column headers that sort the list: (key, label, numeric); keys are the whitelist."""
+    """Column headers that sort the list: (key, label, numeric[, css]); keys are the whitelist."""
     headers = []
-    for key, label, numeric in columns:
+    for key, label, numeric, *css in columns:
         params = request.GET.copy()
         params.pop("page", None)
         active = current.lstrip("-") == key
@@ -176,6 +179,7 @@ def _sort_headers(
                 "active": active,
                 "direction": ("descending" if descending else "ascending") if active else "",
                 "sortable": bool(key),
+                "css": " ".join(css),
             }
         )
     return headers
@@ -240,12 +244,12 @@ def _component_item_choices(tx: Tx, good_id: int) -> forms.GroupedChoices:
 
 INGREDIENT_COLUMNS = [
     ("name", "Name", False),
-    ("kind", "Kind", False),
-    ("category", "Category", False),
+    ("kind", "Kind", False, SMALL_HIDDEN),
+    ("category", "Category", False, SMALL_HIDDEN),
     ("family", "Stock unit", False),
-    ("", "Density (g/cup)", True),
+    ("", "Density (g/cup)", True, SMALL_HIDDEN),
     ("on_hand", "On hand", True),
-    ("", "Products", True),
+    ("", "Products", True, SMALL_HIDDEN),
 ]
 
 
@@ -321,9 +325,9 @@ PRODUCT_COLUMNS = [
     ("ingredient", "Ingredient", False),
     ("brand", "Brand / name", False),
     ("size", "Package", True),
-    ("", "Preferred", False),
+    ("", "Preferred", False, SMALL_HIDDEN),
     ("price", "Latest price", True),
-    ("", "Purchases", True),
+    ("", "Purchases", True, SMALL_HIDDEN),
 ]
 
 
@@ -402,11 +406,11 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
 PURCHASE_COLUMNS = [
     ("date", "Bought on", False),
     ("ingredient", "Product", False),
-    ("", "Packages", True),
+    ("", "Packages", True, SMALL_HIDDEN),
     ("price", "Price / package", True),
-    ("", "Lot", True),
+    ("", "Lot", True, SMALL_HIDDEN),
     ("", "Remaining", True),
-    ("supplier", "Supplier", False),
+    ("supplier", "Supplier", False, SMALL_HIDDEN),
     ("", "Status", False),
 ]
 
@@ -503,9 +507,9 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 INVENTORY_COLUMNS = [
     ("name", "Ingredient", False),
-    ("category", "Category", False),
+    ("category", "Category", False, SMALL_HIDDEN),
     ("on_hand", "On hand", True),
-    ("lots", "Lots", True),
+    ("lots", "Lots", True, SMALL_HIDDEN),
     ("value", "Value", True),
 ]
 
@@ -602,10 +606,10 @@ def finished_good_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 RECIPE_COLUMNS = [
     ("name", "Recipe", False),
-    ("category", "Category", False),
-    ("lines", "Ingredients", True),
-    ("", "Sub-recipes", True),
-    ("", "Makes", False),
+    ("category", "Category", False, SMALL_HIDDEN),
+    ("lines", "Ingredients", True, SMALL_HIDDEN),
+    ("", "Sub-recipes", True, SMALL_HIDDEN),
+    ("", "Makes", False, SMALL_HIDDEN),
     ("cost", "Est. cost / batch", True),
 ]
 
@@ -827,9 +831,9 @@ def recipe_component_delete(request: HttpRequest, pk: int) -> HttpResponse:
 FINISHED_UNIT_COLUMNS = [
     ("name", "Item", False),
     ("recipe", "Recipe", False),
-    ("", "Per batch", True),
+    ("", "Per batch", True, SMALL_HIDDEN),
     ("stock", "In stock", True),
-    ("cost", "Avg. cost", True),
+    ("cost", "Avg. cost", True, SMALL_HIDDEN),
 ]
 
 
@@ -897,7 +901,7 @@ def finished_unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 FINISHED_GOOD_COLUMNS = [
     ("name", "Name", False),
-    ("components", "Components", True),
+    ("components", "Components", True, SMALL_HIDDEN),
     ("stock", "In stock", True),
     ("cost", "Avg. cost", True),
 ]
