@@ -184,7 +184,9 @@ class RecipeIngredient(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="recipe_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="recipe_line_quantity_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,7 +250,9 @@ class FinishedGood(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("household", Lower("name"), name="finished_good_name_unique_ci"),
+            models.UniqueConstraint(
+                "household", Lower("name"), name="finished_good_name_unique_ci"
+            ),
             models.CheckConstraint(
                 condition=Q(inventory_count__gte=0), name="finished_good_count_not_negative"
             ),
@@ -407,7 +411,8 @@ class ProductionRun(HouseholdOwned):
             models.CheckConstraint(condition=Q(num_batches__gt=0), name="run_batches_positive"),
             models.CheckConstraint(condition=Q(scale__gt=0), name="run_scale_positive"),
             models.CheckConstraint(
-                condition=Q(actual_yield__lte=F("expected_yield")), name="run_actual_at_most_expected"
+                condition=Q(actual_yield__lte=F("expected_yield")),
+                name="run_actual_at_most_expected",
             ),
         ]
         indexes = [models.Index(fields=["household", "event"], name="prodrun_household_event")]
