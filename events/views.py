@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -69,6 +70,45 @@ STATUS_BUTTONS = {
     Assignment.PENDING: ("ready", "Mark ready"),
     Assignment.READY: ("delivered", "Mark delivered"),
 }
+
+
+ASSIGNMENTS_PER_PAGE = 100
+
+STATUS_BADGES = {
+    Assignment.PENDING: ("text-bg-secondary", "○", "Pending"),
+    Assignment.READY: ("text-bg-info", "◐", "Ready"),
+    Assignment.DELIVERED: ("text-bg-success", "✓", "Delivered"),
+}
+
+
+def _url_maker(name: str) -> Any:
+    """`reverse` once, then fill in ids by string: a long table would otherwise spend most of
+    its time resolving the same few URL patterns again and again."""
+    marker = 987654321
+    template = reverse(name, args=[marker])
+    head, tail = template.split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _assignment_rows(assignments: list[Assignment]) -> list[dict[str, Any]]:
+    recipient_url = _url_maker("events:recipient_detail")
+    package_url = _url_maker("events:package_detail")
+    status_url = _url_maker("events:assignment_status")
+    update_url = _url_maker("events:assignment_update")
+    delete_url = _url_maker("events:assignment_delete")
+    return [
+        {
+            "assignment": a,
+            "button": STATUS_BUTTONS.get(a.fulfillment_status),
+            "badge": STATUS_BADGES[a.fulfillment_status],
+            "recipient_url": recipient_url(a.recipient_id),
+            "package_url": package_url(a.package_id),
+            "status_url": status_url(a.pk),
+            "update_url": update_url(a.pk),
+            "delete_url": delete_url(a.pk),
+        }
+        for a in assignments
+    ]
 
 
 def _or_404(call: Any, *args: Any) -> Any:
@@ -196,6 +236,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
         event = _or_404(get_event_by_id, tx, pk)
         assignments = get_event_assignments(tx, event.pk)
+        # A long packing list is shown a page at a time; the counts above it cover them all.
+        assignment_page = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
         production_targets = get_production_targets(tx, event.pk)
         assembly_targets = get_assembly_targets(tx, event.pk)
         progress = get_event_progress(tx, event.pk)
@@ -212,10 +256,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = {
             "event": event,
             "overall": progress["overall"],
-            "assignment_rows": [
-                {"assignment": a, "button": STATUS_BUTTONS.get(a.fulfillment_status)}
-                for a in assignments
-            ],
+            "assignment_rows": _assignment_rows(list(assignment_page)),
+            "assignment_page": assignment_page,
             "status_summary": [
                 {
                     "status": status,
