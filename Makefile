@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test test-sqlite lint clean
+.PHONY: setup run test test-sqlite lint bench clean
 
 setup:
 	scripts/setup.sh
@@ -18,6 +18,14 @@ test:
 test-sqlite:
 	scripts/setup.sh
 	$(PY) -m pytest
+
+lint:
+	scripts/setup.sh
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bench: setup
+	$(PY) manage.py bench --scales 1,4,16
 
 clean:
 	rm -rf .venv var staticfiles

@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/browser.sh
 unset DATABASE_URL
 
 echo "== Tests on SQLite"
 .venv/bin/python -m pytest "$@"
 
-echo "== Tests on PostgreSQL"
+echo "== Tests on PostgreSQL (the browser walkthrough ran above)"
 URL=$(scripts/postgres.sh start)
 trap 'scripts/postgres.sh stop' EXIT
-DATABASE_URL="$URL" .venv/bin/python -m pytest "$@"
+DATABASE_URL="$URL" .venv/bin/python -m pytest -m "not browser" "$@"
