@@ -1,0 +1,191 @@
+"""A page helper for the browser tests: waited-for page loads, form filling, console errors
+collected along the way, and screenshots at desktop and phone width."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+FAILURES = ARTIFACTS / "failures"
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+WAIT_SECONDS = 15
+
+
+class Browser:
+    """The driver plus what every step needs: page loads that are waited for, console errors
+    collected as the walk goes, and screenshots at desktop and phone width."""
+
+    def __init__(self, driver: WebDriver, base_url: str) -> None:
+        self.driver = driver
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.layout_problems: list[str] = []
+
+    # --- Waiting and navigating -------------------------------------------------------------
+
+    def wait(self, condition: Callable[[WebDriver], Any], message: str) -> Any:
+        # While a page is replaced, the driver may answer with an error about the old one:
+        # that only means "not yet".
+        waiting = WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+        return waiting.until(condition, message)
+
+    def visit(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+        self._loaded()
+
+    def follow(self, element: WebElement) -> None:
+        """Click a link or a submit button and wait until the page it leads to is ready."""
+        label = element.text or element.get_attribute("value")
+        # A mark on the current page's window: the next page starts without it.
+        self.driver.execute_script("window.walkthroughOldPage = true;")
+        element.click()
+        self.wait(
+            lambda d: d.execute_script(
+                "return !window.walkthroughOldPage && document.readyState === 'complete';"
+            ),
+            f"no new page after clicking {label!r}",
+        )
+        self.collect_console()
+
+    def _loaded(self) -> None:
+        self.wait(
+            lambda d: d.execute_script("return document.readyState === 'complete';"),
+            f"{self.driver.current_url} did not finish loading",
+        )
+        self.collect_console()
+
+    def text_of(self, element_id: str) -> str:
+        """An element's visible text, read in one script run (never half-way through the
+        page's own script replacing it)."""
+        return self.driver.execute_script(
+            "const node = document.getElementById(arguments[0]);return node ? node.innerText : '';",
+            element_id,
+        )
+
+    def collect_console(self) -> None:
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                self.console_errors.append(f"{self.path}: {entry['message']}")
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.driver.current_url).path
+
+    # --- Finding and filling ----------------------------------------------------------------
+
+    def by_id(self, element_id: str) -> WebElement:
+        return self.driver.find_element(By.ID, element_id)
+
+    def button(self, label: str, within: WebElement | None = None) -> WebElement:
+        """A button or submit input by its visible label."""
+        scope = within or self.driver
+        return scope.find_element(
+            By.XPATH,
+            f".//button[normalize-space()='{label}']"
+            f" | .//input[@type='submit' and @value='{label}']",
+        )
+
+    def link(self, text: str) -> WebElement:
+        return self.driver.find_element(By.LINK_TEXT, text)
+
+    def fill(self, element_id: str, value: object) -> None:
+        field = self.by_id(element_id)
+        field.clear()
+        field.send_keys(str(value))
+
+    def choose(self, element_id: str, visible_text: str) -> None:
+        Select(self.by_id(element_id)).select_by_visible_text(visible_text)
+
+    def set_date(self, element_id: str, value: dt.date) -> None:
+        """Date pickers take typed digits in the browser's locale order; the value is not."""
+        self.driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            self.by_id(element_id),
+            value.isoformat(),
+        )
+
+    def main_text(self) -> str:
+        return self.by_id("main").text
+
+    def alerts(self) -> str:
+        return " ".join(a.text for a in self.driver.find_elements(By.CSS_SELECTOR, ".alert"))
+
+    def fetch_bytes(self, url: str) -> dict[str, Any]:
+        """GET a URL with the page's own cookies and return status, headers and body bytes."""
+        result = self.driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: "same-origin"})
+              .then(r => r.arrayBuffer().then(body => done({
+                status: r.status,
+                contentType: r.headers.get("Content-Type"),
+                disposition: r.headers.get("Content-Disposition"),
+                body: Array.from(new Uint8Array(body)),
+              })))
+              .catch(error => done({error: String(error)}));
+            """,
+            url,
+        )
+        assert "error" not in result, result
+        result["body"] = bytes(result["body"])
+        return result
+
+    # --- Screenshots ------------------------------------------------------------------------
+
+    def _viewport(self, size: tuple[int, int], *, mobile: bool) -> None:
+        width, height = size
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+        )
+
+    def desktop(self) -> None:
+        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def screenshots(self, name: str) -> None:
+        """Save the whole page at desktop and at phone width. At phone width nothing may
+        stick out sideways: wide tables scroll inside their own box."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+            self._viewport(size, mobile=mobile)
+            overflow = self.driver.execute_script(
+                "const root = document.documentElement;return root.scrollWidth - root.clientWidth;"
+            )
+            if overflow > 0:
+                self.layout_problems.append(
+                    f"{name} at {label} width: the page is {overflow}px wider than the screen"
+                )
+            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            content = metrics["cssContentSize"]
+            shot = self.driver.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {
+                    "format": "png",
+                    "captureBeyondViewport": True,
+                    "clip": {
+                        "x": 0,
+                        "y": 0,
+                        "width": max(size[0], content["width"]),
+                        "height": max(size[1], min(content["height"], 8000)),
+                        "scale": 1,
+                    },
+                },
+            )
+            (SCREENSHOTS / f"{name}-{label}.png").write_bytes(base64.b64decode(shot["data"]))
+        self.desktop()
+        self.collect_console()
