@@ -57,15 +57,23 @@ CHROMIUM_FLAGS = (
 
 
 @pytest.fixture(scope="session")
-def chromium_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def chromium_driver(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, live_server: Any
+) -> Iterator[WebDriver]:
     """One headless Chromium for the whole run, with a fresh profile. Screenshots of an
-    earlier run are cleared, so the folder shows this run only."""
+    earlier run are cleared, so the folder shows this run only.
+
+    Set up after the test database and the live server, so torn down before them: Chromium
+    closes its kept-alive connections, the server's threads end and close their database
+    sessions, and only then is the test database dropped (PostgreSQL refuses while a session
+    is open).
+    """
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
     if missing:
         pytest.fail(
-            f"The browser tests need Chromium and its driver, and {', '.join(missing)} "
-            "is missing. Install them with `apt-get install chromium chromium-driver` "
-            "(or point BAKEPLANNER_CHROMIUM / BAKEPLANNER_CHROMEDRIVER at them).",
+            f"The browser tests need Chromium and its driver; not found: {', '.join(missing)}. "
+            "Install them with `apt-get install chromium chromium-driver` (or point "
+            "BAKEPLANNER_CHROMIUM / BAKEPLANNER_CHROMEDRIVER at them).",
             pytrace=False,
         )
     for old in SCREENSHOTS.glob("*.png"):

@@ -14,6 +14,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from selenium.webdriver.common.by import By
 
 from bakeplanner.tx import unit_of_work
@@ -33,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BOM = b"\xef\xbb\xbf"
 SHOPPING_HEADER = (
     "Kind,Category,Ingredient,Needed,On Hand,To Buy,Unit,Product,Brand,Packages To Buy,"
-    "Estimated Cost (USD),Recipes"
+    f"Estimated Cost ({settings.CURRENCY}),Recipes"
 )
 
 
