@@ -187,6 +187,7 @@ def record_production(browser: Browser, world: SimpleNamespace, event: Event) ->
     assert (run.event_id, run.num_batches, run.actual_yield) == (event.pk, 1, 48)
     assert FinishedUnit.objects.get(pk=world.cookie.pk).inventory_count == 48
     assert InventoryLot.objects.get(ingredient=world.flour).quantity_remaining == 760
+    browser.screenshots("production-run")
 
 
 def record_assembly(browser: Browser, world: SimpleNamespace, event: Event) -> None:
@@ -265,6 +266,7 @@ def clone_for_next_year(browser: Browser, world: SimpleNamespace, event: Event) 
     # The form suggests next year's name and date.
     assert browser.by_id("id_name").get_attribute("value") == next_name
     assert browser.by_id("id_event_date").get_attribute("value") == next_year.isoformat()
+    browser.screenshots("event-clone")
     browser.by_id("id_copy_targets").click()
     browser.follow(browser.button("Clone event"))
     clone = Event.objects.exclude(pk=event.pk).get()
