@@ -219,7 +219,7 @@ def status_of(browser: Browser, recipient: str) -> str:
     row = browser.driver.find_element(
         By.XPATH, f"//section[@id='assignments']//tr[td[contains(., '{recipient}')]]"
     )
-    return row.find_elements(By.TAG_NAME, "td")[3].text
+    return row.find_element(By.CSS_SELECTOR, ".status-badge").text
 
 
 def mark_ready_and_delivered(browser: Browser, world: SimpleNamespace, event: Event) -> None:
