@@ -16,8 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from events.models import (
-    Assignment,
     AssemblyTarget,
+    Assignment,
     Event,
     Package,
     PackageItem,

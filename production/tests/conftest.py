@@ -46,11 +46,17 @@ def spec_world(household):
     """SPEC §15 fixture, built with the ORM so every service test can start from it."""
     h = household
     flour = Ingredient.objects.create(
-        household=h, name="Flour", stock_family="weight", density_g_per_cup=Decimal("120"),
+        household=h,
+        name="Flour",
+        stock_family="weight",
+        density_g_per_cup=Decimal("120"),
         category="Baking",
     )
     sugar = Ingredient.objects.create(
-        household=h, name="Sugar", stock_family="weight", density_g_per_cup=Decimal("200"),
+        household=h,
+        name="Sugar",
+        stock_family="weight",
+        density_g_per_cup=Decimal("200"),
         category="Baking",
     )
     flour_small = Product.objects.create(
@@ -76,6 +82,15 @@ def spec_world(household):
         household=h, recipe=cookies, name="cookie", items_per_batch=48, item_unit="cookie"
     )
     return SimpleNamespace(
-        household=h, flour=flour, sugar=sugar, flour_small=flour_small, flour_big=flour_big,
-        sugar_bag=sugar_bag, lot1=lot1, lot2=lot2, lot3=lot3, cookies=cookies, cookie=cookie,
+        household=h,
+        flour=flour,
+        sugar=sugar,
+        flour_small=flour_small,
+        flour_big=flour_big,
+        sugar_bag=sugar_bag,
+        lot1=lot1,
+        lot2=lot2,
+        lot3=lot3,
+        cookies=cookies,
+        cookie=cookie,
     )
