@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from bakeplanner.errors import DomainError
 from bakeplanner.tx import Tx
 from events.models import (
     AssemblyTarget,
@@ -118,6 +119,47 @@ def seed_events(tx: Tx, pantry: dict[str, Any]) -> None:
     )
     _seed_targets(tx, last, packages)
     _seed_targets(tx, current, packages)
+    _seed_runs(tx, current)
+
+
+def _seed_runs(tx: Tx, event: Event) -> None:
+    """Some baking and packing already done for this year's event (once, stock allowing)."""
+    from production.models import FinishedUnit, ProductionRun
+    from production.services import (
+        check_can_assemble,
+        check_can_produce,
+        record_assembly,
+        record_batch_production,
+    )
+
+    if tx.objects(ProductionRun).filter(event=event).exists():
+        return
+    for target in tx.objects(ProductionTarget).filter(event=event).order_by("id"):
+        unit = tx.objects(FinishedUnit).filter(recipe_id=target.recipe_id).order_by("id").first()
+        try:
+            ready = unit is not None and check_can_produce(tx, target.recipe_id, 1)["can_produce"]
+        except DomainError:  # e.g. a recipe with no ingredients yet
+            continue
+        if not ready:
+            continue
+        record_batch_production(
+            tx,
+            target.recipe_id,
+            unit.pk,
+            1,
+            unit.items_per_batch,
+            event_id=event.pk,
+            notes="Demo: the first batch",
+        )
+    for target in tx.objects(AssemblyTarget).filter(event=event).order_by("id"):
+        try:
+            ready = check_can_assemble(tx, target.finished_good_id, 1)["can_assemble"]
+        except DomainError:  # a box with no contents yet: nothing to pack
+            continue
+        if ready:
+            record_assembly(
+                tx, target.finished_good_id, 1, event_id=event.pk, notes="Demo: a first box"
+            )
 
 
 def _seed_recipients(tx: Tx) -> dict[str, Recipient]:
