@@ -159,7 +159,7 @@ def record_production(browser: Browser, world: SimpleNamespace, event: Event) ->
     missing. One batch then goes through."""
     browser.follow(browser.link("Production"))
     browser.follow(browser.link("Record baking"))
-    browser.choose("id_finished_unit", "cookie (48 per batch)")
+    browser.choose("id_finished_unit", "Sugar Cookies: cookie (48 per batch)")
     browser.fill("id_num_batches", 6)
     browser.choose("id_event", f"{world.event_name} ({world.event_date:%Y-%m-%d})")
     live = wait_for_stock_check(browser, "Not enough in stock")

@@ -65,7 +65,7 @@ def test_record_page_groups_baked_items_by_recipe_and_has_the_check(spec_world, 
     html = response.content.decode()
     assert response.status_code == 200
     assert '<optgroup label="Sugar Cookies">' in html
-    assert "cookie (48 per batch)" in html
+    assert "Sugar Cookies: cookie (48 per batch)" in html
     assert 'id="run-check"' in html
     assert f'data-check-url="{reverse("production:check_can_produce")}"' in html
     assert "js/run_check.js" in html

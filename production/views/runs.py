@@ -138,7 +138,8 @@ def _production_choices(tx: Tx) -> dict[str, Any]:
         .values_list("pk", "name", "items_per_batch", "recipe_id", "recipe__name")
     )
     for pk, name, per_batch, recipe_id, recipe_name in units:
-        groups[recipe_name].append((pk, f"{name} ({per_batch} per batch)"))
+        # The recipe is in the group heading too, but a chosen option shows only its own text.
+        groups[recipe_name].append((pk, f"{recipe_name}: {name} ({per_batch} per batch)"))
         items_per_batch[pk] = per_batch
         recipe_of[pk] = recipe_id
     return {
