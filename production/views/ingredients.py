@@ -1,0 +1,420 @@
+"""Ingredient, product, purchase and inventory pages (SPEC §7 catalogue and inventory)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from bakeplanner.decorators import member_required
+from bakeplanner.tx import Tx
+from production.forms import catalogue as forms
+from production.models import (
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    Product,
+    Purchase,
+)
+from production.services import (
+    adjust_finished_stock,
+    create_ingredient,
+    create_product,
+    delete_ingredient,
+    delete_product,
+    delete_purchase,
+    get_ingredient_detail,
+    get_inventory,
+    list_adjustments,
+    list_ingredients,
+    list_products,
+    list_purchases,
+    record_depletion,
+    record_purchase,
+    update_ingredient,
+    update_product,
+    update_purchase,
+)
+from production.services.inventory import product_label
+from production.services.lookup import get_owned
+from production.views.catalogue_common import (
+    SMALL_HIDDEN,
+    delete_page,
+    form_page,
+    ingredient_choices,
+    list_params,
+    posted_data,
+    product_choices,
+    read_context,
+    sort_headers,
+)
+
+# --- Ingredients ----------------------------------------------------------------------------
+
+INGREDIENT_COLUMNS = [
+    ("name", "Name", False),
+    ("kind", "Kind", False, SMALL_HIDDEN),
+    ("category", "Category", False, SMALL_HIDDEN),
+    ("family", "Stock unit", False),
+    ("", "Density (g/cup)", True, SMALL_HIDDEN),
+    ("on_hand", "On hand", True),
+    ("", "Products", True, SMALL_HIDDEN),
+]
+
+
+def ingredient_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, "name")
+    kind = request.GET.get("kind", "")
+
+    def build(tx: Tx) -> dict[str, Any]:
+        return {
+            "ingredients": list_ingredients(tx, q=params["q"], kind=kind, sort=params["sort"]),
+            "headers": sort_headers(request, params["sort"], INGREDIENT_COLUMNS),
+            "kind": kind,
+            **params,
+        }
+
+    return render(request, "production/ingredient_list.html", read_context(request, build))
+
+
+def ingredient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = read_context(request, lambda tx: get_ingredient_detail(tx, pk))
+    return render(request, "production/ingredient_detail.html", ctx)
+
+
+@member_required
+def ingredient_create(request: HttpRequest) -> HttpResponse:
+    form = forms.IngredientForm(posted_data(request))
+    return form_page(
+        request,
+        "production/ingredient_create.html",
+        form,
+        {"cancel_url": reverse("production:ingredient_list")},
+        lambda tx, data: create_ingredient(tx, **data),
+        success=lambda i: f"Added {i.name}.",
+        next_url=lambda i: reverse("production:ingredient_detail", args=[i.pk]),
+    )
+
+
+@member_required
+def ingredient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    initial = {name: getattr(ingredient, name) for name in forms.IngredientForm.base_fields}
+    form = forms.IngredientForm(posted_data(request), initial=initial)
+    return form_page(
+        request,
+        "production/ingredient_edit.html",
+        form,
+        {
+            "ingredient": ingredient,
+            "cancel_url": reverse("production:ingredient_detail", args=[pk]),
+        },
+        lambda tx, data: update_ingredient(tx, pk, **data),
+        success=lambda i: f"Saved {i.name}.",
+        next_url=lambda i: reverse("production:ingredient_detail", args=[pk]),
+    )
+
+
+@member_required
+def ingredient_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    return delete_page(
+        request,
+        "production/ingredient_delete.html",
+        {"what": ingredient.name, "cancel_url": reverse("production:ingredient_detail", args=[pk])},
+        lambda tx: delete_ingredient(tx, pk),
+        success=f"Deleted {ingredient.name}.",
+        next_url=reverse("production:ingredient_list"),
+    )
+
+
+# --- Products -------------------------------------------------------------------------------
+
+PRODUCT_COLUMNS = [
+    ("ingredient", "Ingredient", False),
+    ("brand", "Brand / name", False),
+    ("size", "Package", True),
+    ("", "Preferred", False, SMALL_HIDDEN),
+    ("price", "Latest price", True),
+    ("", "Purchases", True, SMALL_HIDDEN),
+]
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, "ingredient")
+
+    def build(tx: Tx) -> dict[str, Any]:
+        return {
+            "products": list_products(tx, q=params["q"], sort=params["sort"]),
+            "headers": sort_headers(request, params["sort"], PRODUCT_COLUMNS),
+            **params,
+        }
+
+    return render(request, "production/product_list.html", read_context(request, build))
+
+
+@member_required
+def product_create(request: HttpRequest, pk: int) -> HttpResponse:
+    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    form = forms.ProductForm(posted_data(request))
+    return form_page(
+        request,
+        "production/product_create.html",
+        form,
+        {
+            "ingredient": ingredient,
+            "cancel_url": reverse("production:ingredient_detail", args=[pk]),
+        },
+        lambda tx, data: create_product(tx, pk, **data),
+        success=lambda p: f"Added the product {product_label(p, ingredient.name)}.",
+        next_url=lambda p: reverse("production:ingredient_detail", args=[pk]),
+    )
+
+
+def _load_product(tx: Tx, pk: int) -> dict[str, Any]:
+    product = get_owned(tx, Product, pk)
+    return {"product": product, "ingredient": get_owned(tx, Ingredient, product.ingredient_id)}
+
+
+@member_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = read_context(request, lambda tx: _load_product(tx, pk))
+    product, ingredient = ctx["product"], ctx["ingredient"]
+    initial = {name: getattr(product, name) for name in forms.ProductForm.base_fields}
+    form = forms.ProductForm(posted_data(request), initial=initial)
+    back = reverse("production:ingredient_detail", args=[product.ingredient_id])
+    return form_page(
+        request,
+        "production/product_edit.html",
+        form,
+        {"product": product, "ingredient": ingredient, "cancel_url": back},
+        lambda tx, data: update_product(tx, pk, **data),
+        success=lambda p: f"Saved the product {product_label(p, ingredient.name)}.",
+        next_url=lambda p: back,
+    )
+
+
+@member_required
+def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = read_context(request, lambda tx: _load_product(tx, pk))
+    product = ctx["product"]
+    label = product_label(product, ctx["ingredient"].name)
+    back = reverse("production:ingredient_detail", args=[product.ingredient_id])
+    return delete_page(
+        request,
+        "production/product_delete.html",
+        {"what": f"the product {label}", "cancel_url": back},
+        lambda tx: delete_product(tx, pk),
+        success=f"Deleted the product {label}.",
+        next_url=back,
+    )
+
+
+# --- Purchases ------------------------------------------------------------------------------
+
+PURCHASE_COLUMNS = [
+    ("date", "Bought on", False),
+    ("ingredient", "Product", False),
+    ("", "Packages", True, SMALL_HIDDEN),
+    ("price", "Price / package", True),
+    ("", "Lot", True, SMALL_HIDDEN),
+    ("", "Remaining", True),
+    ("supplier", "Supplier", False, SMALL_HIDDEN),
+    ("", "Status", False),
+]
+
+
+def purchase_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, "date")
+
+    def build(tx: Tx) -> dict[str, Any]:
+        page = list_purchases(
+            tx, q=params["q"], sort=params["sort"], page=request.GET.get("page", 1)
+        )
+        query = {k: v for k, v in params.items() if v}
+        return {
+            "page": page,
+            "purchases": page.object_list,
+            "page_query": urlencode(query),
+            "headers": sort_headers(request, params["sort"], PURCHASE_COLUMNS),
+            **params,
+        }
+
+    return render(request, "production/purchase_list.html", read_context(request, build))
+
+
+@member_required
+def purchase_create(request: HttpRequest) -> HttpResponse:
+    ctx = read_context(request, lambda tx: {"products": product_choices(tx)})
+    initial = {}
+    if request.GET.get("product", "").isdigit():
+        initial["product_id"] = int(request.GET["product"])
+    form = forms.PurchaseForm(posted_data(request), products=ctx["products"], initial=initial)
+    return form_page(
+        request,
+        "production/purchase_create.html",
+        form,
+        {"cancel_url": reverse("production:purchase_list"), "has_products": bool(ctx["products"])},
+        lambda tx, data: record_purchase(tx, data.pop("product_id"), **data),
+        success=lambda lot: (
+            f"Recorded the purchase: {lot.quantity_initial.normalize():f} "
+            f"{lot.ingredient.base_unit} of {lot.ingredient.name} added to the inventory."
+        ),
+        next_url=lambda lot: reverse("production:purchase_list"),
+    )
+
+
+@member_required
+def purchase_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(tx: Tx) -> dict[str, Any]:
+        return {"purchase": get_owned(tx, Purchase, pk), "products": product_choices(tx)}
+
+    ctx = read_context(request, build)
+    purchase = ctx["purchase"]
+    initial = {
+        "product_id": purchase.product_id,
+        "purchased_on": purchase.purchased_on,
+        "packages": purchase.packages,
+        "price_per_package": purchase.price_per_package,
+        "supplier": purchase.supplier,
+        "notes": purchase.notes,
+    }
+    form = forms.PurchaseForm(
+        posted_data(request),
+        products=ctx["products"],
+        initial=initial,
+        submit_label="Save purchase",
+    )
+    return form_page(
+        request,
+        "production/purchase_edit.html",
+        form,
+        {"purchase": purchase, "cancel_url": reverse("production:purchase_list")},
+        lambda tx, data: update_purchase(tx, pk, **data),
+        success=lambda lot: "Saved the purchase; its inventory lot was recounted.",
+        next_url=lambda lot: reverse("production:purchase_list"),
+    )
+
+
+@member_required
+def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(tx: Tx) -> dict[str, Any]:
+        purchase = get_owned(tx, Purchase, pk)
+        product = tx.objects(Product).select_related("ingredient").get(pk=purchase.product_id)
+        return {"purchase": purchase, "label": product_label(product, product.ingredient.name)}
+
+    ctx = read_context(request, build)
+    what = f"the purchase of {ctx['label']} on {ctx['purchase'].purchased_on:%Y-%m-%d}"
+    return delete_page(
+        request,
+        "production/purchase_delete.html",
+        {"what": what, "cancel_url": reverse("production:purchase_list")},
+        lambda tx: delete_purchase(tx, pk),
+        success=f"Deleted {what} and its inventory lot.",
+        next_url=reverse("production:purchase_list"),
+    )
+
+
+# --- Inventory, depletions and adjustments --------------------------------------------------
+
+INVENTORY_COLUMNS = [
+    ("name", "Ingredient", False),
+    ("category", "Category", False, SMALL_HIDDEN),
+    ("on_hand", "On hand", True),
+    ("lots", "Lots", True, SMALL_HIDDEN),
+    ("value", "Value", True),
+]
+
+
+def inventory(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, "name")
+    kind = request.GET.get("kind", "")
+    in_stock = request.GET.get("in_stock") == "1"
+
+    def build(tx: Tx) -> dict[str, Any]:
+        rows = get_inventory(
+            tx, q=params["q"], kind=kind, sort=params["sort"], in_stock_only=in_stock
+        )
+        return {
+            "rows": rows,
+            "total_value": sum((Decimal(r["value"]) for r in rows), Decimal(0)),
+            "headers": sort_headers(request, params["sort"], INVENTORY_COLUMNS),
+            "kind": kind,
+            "in_stock": in_stock,
+            **params,
+        }
+
+    return render(request, "production/inventory.html", read_context(request, build))
+
+
+@member_required
+def depletion_create(request: HttpRequest) -> HttpResponse:
+    ctx = read_context(request, lambda tx: {"ingredients": ingredient_choices(tx)})
+    initial = {}
+    if request.GET.get("ingredient", "").isdigit():
+        initial["ingredient_id"] = int(request.GET["ingredient"])
+    form = forms.DepletionForm(
+        posted_data(request), ingredients=ctx["ingredients"], initial=initial
+    )
+    return form_page(
+        request,
+        "production/depletion_create.html",
+        form,
+        {"cancel_url": reverse("production:inventory")},
+        lambda tx, data: record_depletion(
+            tx,
+            data["ingredient_id"],
+            data["quantity"],
+            data["unit"],
+            reason=data["reason"],
+            notes=data["notes"],
+        ),
+        success=lambda adj: (
+            f"Took {(-adj.change).normalize():f} {adj.ingredient.base_unit} of "
+            f"{adj.ingredient.name} out of stock."
+        ),
+        next_url=lambda adj: reverse("production:inventory"),
+    )
+
+
+def adjustment_list(request: HttpRequest) -> HttpResponse:
+    ctx = read_context(request, lambda tx: {"adjustments": list_adjustments(tx)})
+    return render(request, "production/adjustment_list.html", ctx)
+
+
+def _adjust_page(request: HttpRequest, kind: str, pk: int, template: str) -> HttpResponse:
+    model = FinishedUnit if kind == "finished_unit" else FinishedGood
+    item = read_context(request, lambda tx: {"item": get_owned(tx, model, pk)})["item"]
+    if kind == "finished_unit":
+        back = reverse("production:recipe_detail", args=[item.recipe_id])
+    else:
+        back = reverse("production:finished_good_detail", args=[pk])
+    form = forms.StockAdjustmentForm(posted_data(request))
+    return form_page(
+        request,
+        template,
+        form,
+        {"item": item, "cancel_url": back},
+        lambda tx, data: adjust_finished_stock(
+            tx, kind, pk, data["change"], reason=data["reason"], notes=data["notes"]
+        ),
+        success=lambda adj: (
+            f"{item.name}: stock {adj.quantity_before.normalize():f} → "
+            f"{adj.quantity_after.normalize():f}."
+        ),
+        next_url=lambda adj: back,
+    )
+
+
+@member_required
+def finished_unit_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    return _adjust_page(request, "finished_unit", pk, "production/finished_unit_adjust.html")
+
+
+@member_required
+def finished_good_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    return _adjust_page(request, "finished_good", pk, "production/finished_good_adjust.html")
