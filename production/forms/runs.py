@@ -16,7 +16,7 @@ from django import forms
 
 from production.models import ProductionRun
 from production.services.assembly import MAX_ASSEMBLY_QUANTITY
-from production.services.batch_production import MAX_BATCHES, MAX_SCALE, expected_yield_for
+from production.services.run_inputs import MAX_BATCHES, MAX_SCALE, expected_yield_for
 
 # [(group label, [(id, label), …]), …] renders as <optgroup>s.
 GroupedChoices = list[tuple[str, list[tuple[int, str]]]]

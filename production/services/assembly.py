@@ -40,7 +40,9 @@ from production.models import (
     FinishedUnit,
     InventoryLot,
 )
-from production.services.batch_production import (
+from production.services.inventory import FifoPlan, apply_plans, lots_for, plan_fifo
+from production.services.lookup import get_owned
+from production.services.run_inputs import (
     day_bounds,
     folded_average,
     moment,
@@ -51,8 +53,6 @@ from production.services.batch_production import (
     unfolded_average,
     whole_number,
 )
-from production.services.inventory import FifoPlan, apply_plans, lots_for, plan_fifo
-from production.services.lookup import get_owned
 
 __all__ = [
     "check_can_assemble",

@@ -32,13 +32,13 @@ from production.forms.runs import (
     RunFilterForm,
 )
 from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
-from production.services.batch_production import (
+from production.services.lookup import get_owned
+from production.services.run_inputs import (
     MAX_BATCHES,
     expected_yield_for,
     positive_scale,
     whole_number,
 )
-from production.services.lookup import get_owned
 
 PAGE_SIZE = 25
 
