@@ -516,18 +516,25 @@ def production_target_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def production_target_delete(request: HttpRequest, pk: int, recipe_id: int) -> HttpResponse:
+    return _target_delete(request, pk, delete_production_target, recipe_id, "production")
+
+
+def _target_delete(
+    request: HttpRequest, pk: int, delete: Any, item_id: int, kind: str
+) -> HttpResponse:
+    """Remove one of the event's targets; say so when it was already gone."""
     with request_tx(request, read_only=True) as tx:
         event = _or_404(get_event_by_id, tx, pk)
     try:
         with request_tx(request) as tx:
-            deleted = delete_production_target(tx, event.pk, recipe_id)
+            deleted = delete(tx, event.pk, item_id)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         if deleted:
-            messages.success(request, "Production target removed.")
+            messages.success(request, f"{kind.capitalize()} target removed.")
         else:
-            messages.info(request, "That production target was already gone.")
+            messages.info(request, f"That {kind} target was already gone.")
     return redirect(_event_url(event.pk, "targets"))
 
 
@@ -573,19 +580,7 @@ def assembly_target_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def assembly_target_delete(request: HttpRequest, pk: int, finished_good_id: int) -> HttpResponse:
-    with request_tx(request, read_only=True) as tx:
-        event = _or_404(get_event_by_id, tx, pk)
-    try:
-        with request_tx(request) as tx:
-            deleted = delete_assembly_target(tx, event.pk, finished_good_id)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        if deleted:
-            messages.success(request, "Assembly target removed.")
-        else:
-            messages.info(request, "That assembly target was already gone.")
-    return redirect(_event_url(event.pk, "targets"))
+    return _target_delete(request, pk, delete_assembly_target, finished_good_id, "assembly")
 
 
 # --- Recipients ---------------------------------------------------------------------------
