@@ -112,7 +112,7 @@ def shopping_list_rows(
                     Text(line["product_name"]),
                     Text(line["brand"]),
                     line["packages_to_buy"],
-                    line["estimated_cost"],
+                    None if line["price_missing"] else line["estimated_cost"],
                     Text("; ".join(line["recipes"])),
                 ]
             )

