@@ -9,6 +9,7 @@ work, bind and validate the form, then call the service in a write unit of work;
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -244,31 +245,51 @@ def check_can_produce(request: HttpRequest) -> JsonResponse:
 
 
 def production_run_list(request: HttpRequest) -> HttpResponse:
+    return _run_list(
+        request,
+        item_model=Recipe,
+        item_label="Recipe",
+        item_filter="recipe_id",
+        history=services.get_production_history,
+        when="produced_at",
+        template="production/production_run_list.html",
+    )
+
+
+def _run_list(
+    request: HttpRequest,
+    *,
+    item_model: type[Recipe] | type[FinishedGood],
+    item_label: str,
+    item_filter: str,
+    history: Callable[..., list[dict[str, Any]]],
+    when: str,
+    template: str,
+) -> HttpResponse:
+    """A filtered, paged run history (baking or assembly: the same page, other names)."""
     page = _page_number(request)
     with request_tx(request, read_only=True) as tx:
-        recipes = list(tx.objects(Recipe).order_by("name", "pk").values_list("pk", "name"))
+        items = list(tx.objects(item_model).order_by("name", "pk").values_list("pk", "name"))
         event_names = _event_names(tx)
         events = sorted(event_names.items(), key=lambda item: item[1].lower())
-        form = RunFilterForm(request.GET or None, item_label="Recipe", items=recipes, events=events)
+        form = RunFilterForm(request.GET or None, item_label=item_label, items=items, events=events)
         filters: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             filters = {
-                "recipe_id": data["item"],
+                item_filter: data["item"],
                 "event_id": data["event"],
                 "start": data["start"],
                 "end": data["end"],
             }
-        runs = services.get_production_history(
-            tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-        )
+        runs = history(tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     has_next = len(runs) > PAGE_SIZE
     runs = runs[:PAGE_SIZE]
     for run in runs:
-        _for_display(run, "produced_at")
+        _for_display(run, when)
         run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
     ctx = {"runs": runs, "form": form, "page": page, **_page_links(request, page, has_next)}
-    return render(request, "production/production_run_list.html", ctx)
+    return render(request, template, ctx)
 
 
 def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -392,33 +413,15 @@ def check_can_assemble(request: HttpRequest) -> JsonResponse:
 
 
 def assembly_run_list(request: HttpRequest) -> HttpResponse:
-    page = _page_number(request)
-    with request_tx(request, read_only=True) as tx:
-        goods = list(tx.objects(FinishedGood).order_by("name", "pk").values_list("pk", "name"))
-        event_names = _event_names(tx)
-        events = sorted(event_names.items(), key=lambda item: item[1].lower())
-        form = RunFilterForm(
-            request.GET or None, item_label="Box or tin", items=goods, events=events
-        )
-        filters: dict[str, Any] = {}
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            filters = {
-                "finished_good_id": data["item"],
-                "event_id": data["event"],
-                "start": data["start"],
-                "end": data["end"],
-            }
-        runs = services.get_assembly_history(
-            tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-        )
-    has_next = len(runs) > PAGE_SIZE
-    runs = runs[:PAGE_SIZE]
-    for run in runs:
-        _for_display(run, "assembled_at")
-        run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
-    ctx = {"runs": runs, "form": form, "page": page, **_page_links(request, page, has_next)}
-    return render(request, "production/assembly_run_list.html", ctx)
+    return _run_list(
+        request,
+        item_model=FinishedGood,
+        item_label="Box or tin",
+        item_filter="finished_good_id",
+        history=services.get_assembly_history,
+        when="assembled_at",
+        template="production/assembly_run_list.html",
+    )
 
 
 def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
