@@ -3,7 +3,8 @@
 Conventions: UTF-8 with a BOM, comma, RFC 4180 quoting, CRLF, one Title Case header row
 with units (`Estimated Cost (USD)`), plain decimals, ISO dates, empty cells for nothing,
 deterministic order, the header even with no rows, and text cells that a spreadsheet would
-run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) prefixed with a single quote.
+run as a formula prefixed with a single quote (see `escape_text`). Only user text (`Text`) is
+escaped: figures the reports format themselves, negative ones included, stay numbers.
 The web download and the command call the same `*_csv` function, so they give the same bytes.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,18 @@ from events.services.reports import get_event_packing_list, get_event_summary
 from events.services.shopping import get_shopping_list_by_category
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that starts with one of these is a formula to Excel, LibreOffice or Google Sheets.
+# Full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) fold onto them under NFKC, and some
+# spreadsheets (and East Asian input methods) treat them the same way. `|` and `%` are left
+# alone: neither starts a formula on its own, and escaping them would only put a visible
+# quote in front of harmless text (a DDE payload such as `=cmd|...` starts with `=` anyway).
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Tab and CR are escaped even when no formula follows: spreadsheets strip them on import.
+CONTROL_STARTS = ("\t", "\r")
+# Leading characters a spreadsheet may drop before it looks for a formula: every Unicode
+# space and separator (NBSP, U+3000 ideographic space …), control characters (newline) and
+# invisible format characters (zero-width space and joiners, BOM, word joiner).
+_SKIPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 Cell = str | int | None
 
@@ -35,9 +48,25 @@ class Text(str):
     """A cell of user text: escaped against formula injection when written."""
 
 
+def _first_visible(value: str) -> str:
+    """The first character that is not whitespace or invisible, or "" when there is none."""
+    for char in value:
+        if char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES:
+            continue
+        return char
+    return ""
+
+
+def looks_like_formula(value: str) -> bool:
+    """Whether a spreadsheet could run this text as a formula (or mangle its start)."""
+    if value.startswith(CONTROL_STARTS):
+        return True
+    return unicodedata.normalize("NFKC", _first_visible(value)).startswith(FORMULA_STARTS)
+
+
 def escape_text(value: str) -> str:
     """Prefix a single quote to text a spreadsheet would read as a formula."""
-    if value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +13,10 @@ from django.db import connections
 from django.test import override_settings
 from django.urls import reverse
 
+from bakeplanner.money import cost_to_string
 from bakeplanner.tx import unit_of_work
 from events.csv_export import (
+    Text,
     assignments_rows,
     csv_bytes,
     escape_text,
@@ -114,6 +117,58 @@ def test_ordinary_text_is_not_escaped():
     assert escape_text("Flour") == "Flour"
     assert escape_text("") == ""
     assert escape_text("a=b") == "a=b"
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [" ", "   ", "\n", "\r\n", "\u3000", "\u00a0", "\u200b", "\u200d", "\ufeff", " \u3000\n"],
+    ids=["space", "spaces", "newline", "crlf", "ideographic", "nbsp", "zwsp", "zwj", "bom", "mix"],
+)
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_formula_after_leading_whitespace_is_escaped(blank, start):
+    value = f"{blank}{start}SUM(A1:A9)"
+    assert escape_text(value) == "'" + value
+
+
+@pytest.mark.parametrize("start", ["\uff1d", "\uff0b", "\uff0d", "\uff20"])
+def test_full_width_formula_start_is_escaped(start):
+    assert escape_text(f"{start}SUM(A1:A9)") == f"'{start}SUM(A1:A9)"
+
+
+@pytest.mark.parametrize("start", ["\uff1d", "\uff0b", "\uff0d", "\uff20"])
+def test_full_width_formula_start_after_ideographic_space_is_escaped(start):
+    value = f"\u3000{start}1+1"
+    assert escape_text(value) == "'" + value
+
+
+def test_whitespace_only_and_inner_formula_signs_are_not_escaped():
+    assert escape_text("   ") == "   "
+    assert escape_text("\u3000") == "\u3000"
+    assert escape_text(" Flour = 500 g") == " Flour = 500 g"
+
+
+def test_pipe_and_percent_are_plain_text():
+    # Neither starts a formula in a spreadsheet on its own, so no quote is added in front.
+    assert escape_text("|a|b|") == "|a|b|"
+    assert escape_text("%20 off") == "%20 off"
+
+
+def test_negative_figures_stay_numbers_but_negative_looking_text_is_escaped():
+    data = csv_bytes(
+        ["Name", "Amount", "Count"],
+        [[Text("-5 for the fair"), cost_to_string(Decimal("-2.5")), -3]],
+    )
+    assert parse(data)[1] == ["'-5 for the fair", "-2.50", "-3"]
+
+
+def test_leading_whitespace_formula_in_a_name_is_escaped_in_the_file(gift_world, tx):
+    evil = ingredient(gift_world.household, "\u3000=1+1", "weight", category="\uff0bcmd")
+    line(gift_world.household, gift_world.cookies, evil, 5, "g")
+    rows = parse(shopping_list_csv(tx, gift_world.event.pk))
+    row = next(r for r in rows if "1+1" in r[2])
+    assert row[1] == "'\uff0bcmd"
+    assert row[2] == "'\u3000=1+1"
+    assert row[3] == "10"
 
 
 def test_formula_injection_in_names_is_escaped_in_the_file(gift_world, tx):
