@@ -1,10 +1,12 @@
 """BakePlanner settings: one module, driven by the environment (see README, "Configuration")."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.contrib.messages import constants as message_constants
+from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,8 +56,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bakeplanner.middleware.ViewerReadOnlyMiddleware",
+    "bakeplanner.middleware.GoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bakeplanner.urls"
@@ -106,6 +114,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks for a lockout before any password is compared.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -145,6 +158,52 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Login throttling (django-axes) --------------------------------------------------------
+# Five wrong passwords for one username from one address lock that pair for 15 minutes; a
+# right password before then clears the count. Other people, and the same person from
+# another address, can still log in. An admin lifts a lock early in the admin ("Access
+# attempts") or with `manage.py axes_reset_username <name>`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address a login attempt came from. Behind our reverse proxy that is the last entry
+    of X-Forwarded-For, the one the proxy itself appended (entries before it are whatever the
+    client chose to send); otherwise the socket's peer address."""
+    from django.conf import settings
+
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+        if entries:
+            return entries[-1]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Every script and style is a file of our own: templates carry no inline <script> bodies, no
+# on*= handlers and no style= attributes (a test scans them). Bootstrap's icons are data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- Logging (SPEC §10) -------------------------------------------------------------------
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
@@ -164,5 +223,7 @@ LOGGING = {
     "loggers": {
         "bakeplanner": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": True},
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Failed logins and lockouts, in the same format as everything else.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

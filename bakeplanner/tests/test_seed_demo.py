@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
+from bakeplanner.models import Membership
 from bakeplanner.testing import db_snapshot
 from events.models import Assignment, Event
 from production.models import FinishedGood, ProductionRun, Recipe, RecipeComponent
@@ -32,7 +35,41 @@ def test_seed_demo_builds_a_household_and_is_idempotent(capsys):
 @pytest.mark.django_db
 def test_demo_pages_render(client: Client):
     call_command("seed_demo")
-    assert client.login(username="demo", password="bake-demo-2026")
+    # The login throttle needs the request it counts failures for.
+    assert client.login(request=HttpRequest(), username="demo", password="bake-demo-2026")
     event = Event.objects.order_by("-event_date").first()
     for url in ("/", f"/events/{event.pk}/", f"/events/{event.pk}/shopping-list/"):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_user_is_a_plain_household_member():
+    call_command("seed_demo")
+    demo = get_user_model().objects.get(username="demo")
+    assert (demo.is_staff, demo.is_superuser) == (False, False)
+    membership = Membership.objects.get(user=demo)
+    assert (membership.household.name, membership.role) == ("Demo Household", "member")
+
+
+@pytest.mark.django_db
+def test_seed_demo_demotes_a_demo_superuser_from_an_older_database():
+    call_command("seed_demo")
+    get_user_model().objects.filter(username__in=["demo", "demo-viewer"]).update(
+        is_staff=True, is_superuser=True
+    )
+    call_command("seed_demo")
+    flags = set(
+        get_user_model()
+        .objects.filter(username__in=["demo", "demo-viewer"])
+        .values_list("is_staff", "is_superuser")
+    )
+    assert flags == {(False, False)}
+
+
+@pytest.mark.django_db
+def test_demo_user_cannot_open_the_admin(client: Client):
+    call_command("seed_demo")
+    client.force_login(get_user_model().objects.get(username="demo"))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

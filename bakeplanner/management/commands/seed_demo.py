@@ -33,20 +33,29 @@ class Command(BaseCommand):
             user = User.objects.filter(username=DEMO_USER).first()
             if user is None:
                 user = User.objects.create_user(DEMO_USER, password=options["password"])
-                user.is_staff = True
-                user.is_superuser = True
-                user.save()
+            remove_admin_access(user)
             add_member(household, user, "member")
             viewer = User.objects.filter(username=DEMO_VIEWER).first()
             if viewer is None:
                 viewer = User.objects.create_user(DEMO_VIEWER, password=options["password"])
+            remove_admin_access(viewer)
             add_member(household, viewer, "viewer")
         with unit_of_work(household, actor=user) as tx:
             seed_household(tx)
         self.stdout.write(
             f"Demo household ready. Log in as {DEMO_USER} / {options['password']} "
-            f"(read-only: {DEMO_VIEWER} / {options['password']})."
+            f"(read-only: {DEMO_VIEWER} / {options['password']}). Neither account opens "
+            "the admin: use `create_household --staff` or `createsuperuser` for that."
         )
+
+
+def remove_admin_access(user: Any) -> None:
+    """The demo passwords are published in the README, so a demo account never opens the
+    admin. Older demo databases made `demo` a superuser: running the command again demotes it."""
+    if user.is_staff or user.is_superuser:
+        user.is_staff = False
+        user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
 
 
 def seed_household(tx: Any) -> None:
