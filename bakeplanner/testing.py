@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.apps import apps
@@ -61,9 +61,18 @@ class FailAt:
 
 
 def count_statements(
-    household: Household, call: Callable[[Tx], Any], *, using: str = "default", **uow: Any
+    household: Household,
+    call: Callable[[Tx], Any],
+    *,
+    using: str = "default",
+    after: Callable[[], Any] | None = None,
+    **uow: Any,
 ) -> int:
-    """How many statements `call` runs in a unit of work (the work is rolled back)."""
+    """How many statements `call` runs in a unit of work (the work is rolled back).
+
+    `after`, when given, runs inside the same unit of work once `call` has returned (its
+    own statements are not counted), so it can look at the uncommitted changes.
+    """
     counter = StatementCounter()
     seen = 0
     try:
@@ -71,22 +80,54 @@ def count_statements(
             with unit_of_work(household, using=using, **uow) as tx:
                 call(tx)
                 seen = counter.count  # not the rollback that follows
+                if after is not None:
+                    after()
                 raise _Rollback
     except _Rollback:
         pass
     return seen
 
 
+def changed_tables(
+    before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]
+) -> set[str]:
+    """The model labels (`production.ProductionRun`) whose rows differ between two snapshots."""
+    return {
+        label for label in before.keys() | after.keys() if before.get(label) != after.get(label)
+    }
+
+
 def assert_all_or_nothing(
-    household: Household, call: Callable[[Tx], Any], *, using: str = "default", **uow: Any
+    household: Household,
+    call: Callable[[Tx], Any],
+    *,
+    expect_changed: Collection[str],
+    using: str = "default",
+    **uow: Any,
 ) -> int:
     """Inject a fault at each statement of `call` in turn; every table must stay as it was.
 
-    Returns the number of statements tried, so a test can also assert it did real work.
+    First `call` runs without a fault (and is rolled back): the tables it changed must be
+    exactly `expect_changed` (model labels such as `production.ProductionRun`), so a service
+    that quietly writes nothing, or writes somewhere unexpected, fails here rather than
+    passing every fault trivially. Returns the number of statements tried.
     """
+    expected = set(expect_changed)
     before = db_snapshot(using)
-    total = count_statements(household, call, using=using, **uow)
+    unknown = expected - before.keys()
+    assert not unknown, f"expect_changed names no BakePlanner model: {sorted(unknown)}"
+    assert expected, "expect_changed is empty: a call that changes nothing needs no fault test"
+    during: dict[str, list[dict[str, Any]]] = {}
+
+    def look() -> None:
+        during.update(db_snapshot(using))
+
+    total = count_statements(household, call, using=using, after=look, **uow)
     assert total > 0, "the call ran no statement"
+    changed = changed_tables(before, during)
+    assert changed == expected, (
+        f"the clean run changed {sorted(changed)}, expected {sorted(expected)}"
+    )
     assert db_snapshot(using) == before, "the counting run left changes behind"
     for index in range(total):
         injector = FailAt(index)

@@ -134,6 +134,7 @@ def test_bulk_assignment_is_all_or_nothing(gift_world):
         lambda tx: assign_package_to_recipients(
             tx, w.christmas.pk, [w.anna.pk, w.ben.pk], w.big.pk, quantity=3, notes="bulk"
         ),
+        expect_changed={"events.Assignment"},
     )
     assert total >= 6
 
@@ -143,6 +144,7 @@ def test_single_assignment_is_all_or_nothing(gift_world):
     assert_all_or_nothing(
         w.household,
         lambda tx: assign_package_to_recipient(tx, w.christmas.pk, w.anna.pk, w.small.pk),
+        expect_changed={"events.Assignment"},
     )
 
 
@@ -179,7 +181,9 @@ def test_update_assignment_is_all_or_nothing(gift_world):
     w = gift_world
     a = assign(w, w.christmas, w.anna, w.small)
     assert_all_or_nothing(
-        w.household, lambda tx: update_assignment(tx, a.pk, package_id=w.big.pk, quantity=2)
+        w.household,
+        lambda tx: update_assignment(tx, a.pk, package_id=w.big.pk, quantity=2),
+        expect_changed={"events.Assignment"},
     )
 
 

@@ -82,6 +82,12 @@ def test_clone_is_all_or_nothing(household, last_year):
         lambda tx: clone_event(
             tx, last_year.pk, name="Christmas 2026", event_date="2026-12-24", copy_targets=True
         ),
+        expect_changed={
+            "events.AssemblyTarget",
+            "events.Assignment",
+            "events.Event",
+            "events.ProductionTarget",
+        },
     )
     assert statements >= 6
     assert Event.objects.count() == 1

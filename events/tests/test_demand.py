@@ -272,7 +272,9 @@ def test_applying_suggested_targets_twice_changes_nothing_more(gift_world, tx):
 
 def test_apply_suggested_targets_is_all_or_nothing(gift_world):
     total = assert_all_or_nothing(
-        gift_world.household, lambda tx: apply_suggested_targets(tx, gift_world.event.pk)
+        gift_world.household,
+        lambda tx: apply_suggested_targets(tx, gift_world.event.pk),
+        expect_changed={"events.AssemblyTarget", "events.ProductionTarget"},
     )
     assert total > 10
 

@@ -56,7 +56,11 @@ def test_unknown_status_is_an_invalid_transition(gift_world, tx):
 def test_status_change_is_all_or_nothing(gift_world):
     w = gift_world
     a = assign(w, w.christmas, w.anna, w.small)
-    assert_all_or_nothing(w.household, lambda tx: update_fulfillment_status(tx, a.pk, "ready"))
+    assert_all_or_nothing(
+        w.household,
+        lambda tx: update_fulfillment_status(tx, a.pk, "ready"),
+        expect_changed={"events.Assignment"},
+    )
 
 
 def test_status_change_is_not_gated_on_stock(gift_world, tx):

@@ -92,9 +92,19 @@ def test_recipient_search_and_counts(gift_world, tx):
 
 def test_recipient_writes_are_all_or_nothing(gift_world):
     w = gift_world
-    assert_all_or_nothing(w.household, lambda tx: create_recipient(tx, name="Dora"))
-    assert_all_or_nothing(w.household, lambda tx: update_recipient(tx, w.ben.pk, active=False))
-    assert_all_or_nothing(w.household, lambda tx: delete_recipient(tx, w.ben.pk))
+    assert_all_or_nothing(
+        w.household,
+        lambda tx: create_recipient(tx, name="Dora"),
+        expect_changed={"events.Recipient"},
+    )
+    assert_all_or_nothing(
+        w.household,
+        lambda tx: update_recipient(tx, w.ben.pk, active=False),
+        expect_changed={"events.Recipient"},
+    )
+    assert_all_or_nothing(
+        w.household, lambda tx: delete_recipient(tx, w.ben.pk), expect_changed={"events.Recipient"}
+    )
 
 
 def test_other_household_recipients_are_not_found(gift_world, outsider_household):
@@ -209,12 +219,28 @@ def test_package_writes_are_all_or_nothing(gift_world):
     w = gift_world
     h = w.household
     item = PackageItem.objects.get(package=w.small)
-    assert_all_or_nothing(h, lambda tx: create_package(tx, name="Hamper"))
-    assert_all_or_nothing(h, lambda tx: update_package(tx, w.small.pk, name="Tiny"))
-    assert_all_or_nothing(h, lambda tx: add_package_item(tx, w.small.pk, w.fudge_tin.pk, 2))
-    assert_all_or_nothing(h, lambda tx: update_package_item(tx, item.pk, 3))
-    assert_all_or_nothing(h, lambda tx: remove_package_item(tx, item.pk))
-    assert_all_or_nothing(h, lambda tx: delete_package(tx, w.big.pk))
+    assert_all_or_nothing(
+        h, lambda tx: create_package(tx, name="Hamper"), expect_changed={"events.Package"}
+    )
+    assert_all_or_nothing(
+        h, lambda tx: update_package(tx, w.small.pk, name="Tiny"), expect_changed={"events.Package"}
+    )
+    assert_all_or_nothing(
+        h,
+        lambda tx: add_package_item(tx, w.small.pk, w.fudge_tin.pk, 2),
+        expect_changed={"events.PackageItem"},
+    )
+    assert_all_or_nothing(
+        h, lambda tx: update_package_item(tx, item.pk, 3), expect_changed={"events.PackageItem"}
+    )
+    assert_all_or_nothing(
+        h, lambda tx: remove_package_item(tx, item.pk), expect_changed={"events.PackageItem"}
+    )
+    assert_all_or_nothing(
+        h,
+        lambda tx: delete_package(tx, w.big.pk),
+        expect_changed={"events.Package", "events.PackageItem"},
+    )
 
 
 def test_other_household_packages_are_not_found(gift_world, outsider_household):

@@ -116,16 +116,24 @@ def test_set_targets_are_all_or_nothing(gift_world):
         household=w.household, event=w.christmas, recipe=w.fudge, target_batches=1
     )
     assert_all_or_nothing(
-        w.household, lambda tx: set_production_target(tx, w.christmas.pk, w.cookies.pk, 2)
+        w.household,
+        lambda tx: set_production_target(tx, w.christmas.pk, w.cookies.pk, 2),
+        expect_changed={"events.ProductionTarget"},
     )
     assert_all_or_nothing(
-        w.household, lambda tx: set_production_target(tx, w.christmas.pk, w.fudge.pk, 5)
+        w.household,
+        lambda tx: set_production_target(tx, w.christmas.pk, w.fudge.pk, 5),
+        expect_changed={"events.ProductionTarget"},
     )
     assert_all_or_nothing(
-        w.household, lambda tx: set_assembly_target(tx, w.christmas.pk, w.cookie_box.pk, 2)
+        w.household,
+        lambda tx: set_assembly_target(tx, w.christmas.pk, w.cookie_box.pk, 2),
+        expect_changed={"events.AssemblyTarget"},
     )
     assert_all_or_nothing(
-        w.household, lambda tx: delete_production_target(tx, w.christmas.pk, w.fudge.pk)
+        w.household,
+        lambda tx: delete_production_target(tx, w.christmas.pk, w.fudge.pk),
+        expect_changed={"events.ProductionTarget"},
     )
 
 

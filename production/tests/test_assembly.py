@@ -225,11 +225,28 @@ def test_record_assembly_is_all_or_nothing(assembly_world):
     with unit_of_work(w.household) as tx:
         record_assembly(tx, w.cookie_bag.pk, 4)
     statements = assert_all_or_nothing(
-        w.household, lambda tx: record_assembly(tx, w.gift_tin.pk, 2)
+        w.household,
+        lambda tx: record_assembly(tx, w.gift_tin.pk, 2),
+        expect_changed={
+            "production.AssemblyFinishedGoodConsumption",
+            "production.AssemblyPackagingConsumption",
+            "production.AssemblyRun",
+            "production.FinishedGood",
+            "production.InventoryLot",
+        },
     )
     assert statements >= 8
     statements = assert_all_or_nothing(
-        w.household, lambda tx: record_assembly(tx, w.cookie_bag.pk, 1)
+        w.household,
+        lambda tx: record_assembly(tx, w.cookie_bag.pk, 1),
+        expect_changed={
+            "production.AssemblyFinishedUnitConsumption",
+            "production.AssemblyPackagingConsumption",
+            "production.AssemblyRun",
+            "production.FinishedGood",
+            "production.FinishedUnit",
+            "production.InventoryLot",
+        },
     )
     assert statements >= 8
 
@@ -240,7 +257,13 @@ def test_reverse_assembly_run_is_all_or_nothing(assembly_world):
         record_assembly(tx, w.cookie_bag.pk, 4)
         run = record_assembly(tx, w.gift_tin.pk, 2)
     statements = assert_all_or_nothing(
-        w.household, lambda tx: reverse_assembly_run(tx, run["id"], reason="wrong tin")
+        w.household,
+        lambda tx: reverse_assembly_run(tx, run["id"], reason="wrong tin"),
+        expect_changed={
+            "production.AssemblyRun",
+            "production.FinishedGood",
+            "production.InventoryLot",
+        },
     )
     assert statements >= 8
 

@@ -333,7 +333,14 @@ def test_record_batch_production_is_all_or_nothing(spec_world):
     add_frosting(spec_world)
     event = make_event(spec_world.household)
     statements = assert_all_or_nothing(
-        spec_world.household, lambda tx: bake(tx, spec_world, event_id=event.pk)
+        spec_world.household,
+        lambda tx: bake(tx, spec_world, event_id=event.pk),
+        expect_changed={
+            "production.FinishedUnit",
+            "production.InventoryLot",
+            "production.ProductionConsumption",
+            "production.ProductionRun",
+        },
     )
     assert statements >= 8
 
@@ -344,6 +351,11 @@ def test_reverse_production_run_is_all_or_nothing(spec_world):
     statements = assert_all_or_nothing(
         spec_world.household,
         lambda tx: reverse_production_run(tx, run["id"], reason="recorded twice"),
+        expect_changed={
+            "production.FinishedUnit",
+            "production.InventoryLot",
+            "production.ProductionRun",
+        },
     )
     assert statements >= 5
 

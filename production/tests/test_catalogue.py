@@ -248,6 +248,7 @@ def test_create_ingredient_is_all_or_nothing(household):
         lambda tx: create_ingredient(
             tx, name="Cocoa", stock_family="weight", density_g_per_cup="85"
         ),
+        expect_changed={"production.Ingredient"},
     )
 
 
@@ -257,13 +258,18 @@ def test_update_ingredient_is_all_or_nothing(spec_world):
         lambda tx: update_ingredient(
             tx, spec_world.flour.pk, name="Bread flour", density_g_per_cup="130"
         ),
+        expect_changed={"production.Ingredient"},
     )
 
 
 def test_delete_ingredient_is_all_or_nothing(household):
     with unit_of_work(household) as tx:
         ingredient = create_ingredient(tx, name="Mace", stock_family="weight")
-    assert_all_or_nothing(household, lambda tx: delete_ingredient(tx, ingredient.pk))
+    assert_all_or_nothing(
+        household,
+        lambda tx: delete_ingredient(tx, ingredient.pk),
+        expect_changed={"production.Ingredient"},
+    )
 
 
 def test_create_product_is_all_or_nothing(spec_world):
@@ -272,6 +278,7 @@ def test_create_product_is_all_or_nothing(spec_world):
         lambda tx: create_product(
             tx, spec_world.flour.pk, package_quantity=5, package_unit="lb", preferred=True
         ),
+        expect_changed={"production.Product"},
     )
 
 
@@ -280,10 +287,15 @@ def test_update_product_is_all_or_nothing(spec_world):
     assert_all_or_nothing(
         spec_world.household,
         lambda tx: update_product(tx, spec_world.flour_small.pk, preferred=True, brand="Acme"),
+        expect_changed={"production.Product"},
     )
 
 
 def test_delete_product_is_all_or_nothing(spec_world):
     with unit_of_work(spec_world.household) as tx:
         product = create_product(tx, spec_world.sugar.pk, package_quantity=2, package_unit="kg")
-    assert_all_or_nothing(spec_world.household, lambda tx: delete_product(tx, product.pk))
+    assert_all_or_nothing(
+        spec_world.household,
+        lambda tx: delete_product(tx, product.pk),
+        expect_changed={"production.Product"},
+    )

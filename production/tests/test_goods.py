@@ -151,14 +151,23 @@ def test_goods_writes_are_all_or_nothing(packing):
     h = packing["tin"].household
     with unit_of_work(h) as tx:
         component = add_component(tx, packing["tin"].pk, "finished_unit", packing["cookie"].pk, 12)
+    good, component_table = "production.FinishedGood", "production.FinishedGoodComponent"
     calls = [
-        lambda tx: create_finished_good(tx, name="Sampler", description="six of each"),
-        lambda tx: update_finished_good(tx, packing["tin"].pk, name="Big tin"),
-        lambda tx: add_component(tx, packing["hamper"].pk, "finished_good", packing["tin"].pk, 2),
-        lambda tx: add_component(tx, packing["tin"].pk, "packaging", packing["bag"].pk, 1),
-        lambda tx: update_component(tx, component.pk, quantity=6),
-        lambda tx: remove_component(tx, component.pk),
-        lambda tx: delete_finished_good(tx, packing["tin"].pk),
+        (lambda tx: create_finished_good(tx, name="Sampler", description="six of each"), {good}),
+        (lambda tx: update_finished_good(tx, packing["tin"].pk, name="Big tin"), {good}),
+        (
+            lambda tx: add_component(
+                tx, packing["hamper"].pk, "finished_good", packing["tin"].pk, 2
+            ),
+            {component_table},
+        ),
+        (
+            lambda tx: add_component(tx, packing["tin"].pk, "packaging", packing["bag"].pk, 1),
+            {component_table},
+        ),
+        (lambda tx: update_component(tx, component.pk, quantity=6), {component_table}),
+        (lambda tx: remove_component(tx, component.pk), {component_table}),
+        (lambda tx: delete_finished_good(tx, packing["tin"].pk), {good, component_table}),
     ]
-    for call in calls:
-        assert assert_all_or_nothing(h, call) > 0
+    for call, changed in calls:
+        assert assert_all_or_nothing(h, call, expect_changed=changed) > 0

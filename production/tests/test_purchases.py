@@ -243,6 +243,7 @@ def test_record_purchase_is_all_or_nothing(pantry, household):
         lambda tx: record_purchase(
             tx, product_id, packages=2, price_per_package="3.10", purchased_on="2026-02-01"
         ),
+        expect_changed={"production.InventoryLot", "production.Purchase"},
     )
 
 
@@ -250,10 +251,13 @@ def test_update_purchase_is_all_or_nothing(spec_world):
     assert_all_or_nothing(
         spec_world.household,
         lambda tx: update_purchase(tx, spec_world.lot2.purchase_id, packages=3, supplier="Mill"),
+        expect_changed={"production.InventoryLot", "production.Purchase"},
     )
 
 
 def test_delete_purchase_is_all_or_nothing(spec_world):
     assert_all_or_nothing(
-        spec_world.household, lambda tx: delete_purchase(tx, spec_world.lot2.purchase_id)
+        spec_world.household,
+        lambda tx: delete_purchase(tx, spec_world.lot2.purchase_id),
+        expect_changed={"production.InventoryLot", "production.Purchase"},
     )

@@ -316,19 +316,34 @@ def test_recipe_writes_are_all_or_nothing(spec_world):
         glaze = create_recipe(tx, name="Glaze")
         link = add_recipe_component(tx, frosting.pk, glaze.pk, 1)
     line = RecipeIngredient.objects.filter(recipe=spec_world.cookies).first()
+    recipe, lines = "production.Recipe", "production.RecipeIngredient"
+    components, units = "production.RecipeComponent", "production.FinishedUnit"
     calls = [
-        lambda tx: create_recipe(tx, name="Shortbread", category="Cookies"),
-        lambda tx: update_recipe(tx, spec_world.cookies.pk, name="Butter Cookies"),
-        lambda tx: add_recipe_ingredient(tx, spec_world.cookies.pk, spec_world.sugar.pk, 1, "tbsp"),
-        lambda tx: update_recipe_ingredient(tx, line.pk, quantity=3),
-        lambda tx: remove_recipe_ingredient(tx, line.pk),
-        lambda tx: add_recipe_component(tx, spec_world.cookies.pk, frosting.pk, "0.5"),
-        lambda tx: update_recipe_component(tx, link.pk, batches=2),
-        lambda tx: remove_recipe_component(tx, link.pk),
-        lambda tx: create_finished_unit(tx, spec_world.cookies.pk, name="Big", items_per_batch=12),
-        lambda tx: update_finished_unit(tx, spec_world.cookie.pk, name="Small cookie"),
-        lambda tx: delete_finished_unit(tx, spec_world.cookie.pk),
-        lambda tx: delete_recipe(tx, spec_world.cookies.pk),
+        (lambda tx: create_recipe(tx, name="Shortbread", category="Cookies"), {recipe}),
+        (lambda tx: update_recipe(tx, spec_world.cookies.pk, name="Butter Cookies"), {recipe}),
+        (
+            lambda tx: add_recipe_ingredient(
+                tx, spec_world.cookies.pk, spec_world.sugar.pk, 1, "tbsp"
+            ),
+            {lines},
+        ),
+        (lambda tx: update_recipe_ingredient(tx, line.pk, quantity=3), {lines}),
+        (lambda tx: remove_recipe_ingredient(tx, line.pk), {lines}),
+        (
+            lambda tx: add_recipe_component(tx, spec_world.cookies.pk, frosting.pk, "0.5"),
+            {components},
+        ),
+        (lambda tx: update_recipe_component(tx, link.pk, batches=2), {components}),
+        (lambda tx: remove_recipe_component(tx, link.pk), {components}),
+        (
+            lambda tx: create_finished_unit(
+                tx, spec_world.cookies.pk, name="Big", items_per_batch=12
+            ),
+            {units},
+        ),
+        (lambda tx: update_finished_unit(tx, spec_world.cookie.pk, name="Small cookie"), {units}),
+        (lambda tx: delete_finished_unit(tx, spec_world.cookie.pk), {units}),
+        (lambda tx: delete_recipe(tx, spec_world.cookies.pk), {recipe, lines, units}),
     ]
-    for call in calls:
-        assert assert_all_or_nothing(h, call) > 0
+    for call, changed in calls:
+        assert assert_all_or_nothing(h, call, expect_changed=changed) > 0

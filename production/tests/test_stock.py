@@ -160,6 +160,11 @@ def test_depletion_is_all_or_nothing(spec_world):
         lambda tx: record_depletion(
             tx, spec_world.flour.pk, 3, "cup", reason="other", notes="mice"
         ),
+        expect_changed={
+            "production.InventoryLot",
+            "production.StockAdjustment",
+            "production.StockAdjustmentLot",
+        },
     )
 
 
@@ -169,4 +174,5 @@ def test_adjustment_is_all_or_nothing(spec_world):
         lambda tx: adjust_finished_stock(
             tx, "finished_unit", spec_world.cookie.pk, 5, reason="correction", notes="recount"
         ),
+        expect_changed={"production.FinishedUnit", "production.StockAdjustment"},
     )
