@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 
 from bakeplanner.fields import TimeStamped
 from bakeplanner.models import HouseholdOwned
+from bakeplanner.names import NameKeyed
 from production.models import FinishedGood, Recipe
 
 
-class Event(HouseholdOwned, TimeStamped):
+class Event(NameKeyed, HouseholdOwned, TimeStamped):
     name = models.CharField(max_length=120)
     event_date = models.DateField()
     slug = models.SlugField(max_length=140)
@@ -20,7 +20,11 @@ class Event(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["-event_date", "name"]
         constraints = [
-            models.UniqueConstraint("household", Lower("name"), name="event_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["household", "name_key"],
+                name="event_name_key_unique",
+                violation_error_message="An event with this name already exists.",
+            ),
             models.UniqueConstraint(fields=["household", "slug"], name="event_slug_unique"),
         ]
 
@@ -47,7 +51,7 @@ class Recipient(HouseholdOwned, TimeStamped):
         return self.name
 
 
-class Package(HouseholdOwned, TimeStamped):
+class Package(NameKeyed, HouseholdOwned, TimeStamped):
     """What one recipient receives."""
 
     name = models.CharField(max_length=120)
@@ -56,7 +60,11 @@ class Package(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("household", Lower("name"), name="package_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["household", "name_key"],
+                name="package_name_key_unique",
+                violation_error_message="A package with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 
 from bakeplanner.fields import (
     TimeStamped,
@@ -17,12 +16,13 @@ from bakeplanner.fields import (
     unit_cost_field,
 )
 from bakeplanner.models import HouseholdOwned
+from bakeplanner.names import KEY_MAX_LENGTH, NameKeyed
 from bakeplanner.units import BASE_UNIT, FAMILY_CHOICES, UNIT_CHOICES
 
 # --- Catalogue --------------------------------------------------------------------------
 
 
-class Ingredient(HouseholdOwned, TimeStamped):
+class Ingredient(NameKeyed, HouseholdOwned, TimeStamped):
     FOOD = "food"
     PACKAGING = "packaging"
     KIND_CHOICES = [(FOOD, "Food"), (PACKAGING, "Packaging")]
@@ -39,7 +39,11 @@ class Ingredient(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("household", Lower("name"), name="ingredient_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["household", "name_key"],
+                name="ingredient_name_key_unique",
+                violation_error_message="An ingredient with this name already exists.",
+            ),
             models.CheckConstraint(
                 condition=Q(density_g_per_cup__isnull=True) | Q(density_g_per_cup__gt=0),
                 name="ingredient_density_positive",
@@ -61,7 +65,7 @@ class Ingredient(HouseholdOwned, TimeStamped):
         return BASE_UNIT[self.stock_family]
 
 
-class Product(HouseholdOwned, TimeStamped):
+class Product(NameKeyed, HouseholdOwned, TimeStamped):
     """A purchasable form of an ingredient (a 5 lb bag of flour)."""
 
     ingredient = models.ForeignKey(Ingredient, on_delete=models.PROTECT, related_name="products")
@@ -71,13 +75,18 @@ class Product(HouseholdOwned, TimeStamped):
     package_unit = models.CharField(max_length=10, choices=UNIT_CHOICES)
     preferred = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    brand_key = models.CharField(max_length=KEY_MAX_LENGTH, editable=False)
+
+    # Brand and product name are both names: stored normalised, compared by key.
+    name_key_sources = {"brand": "brand_key", "name": "name_key"}
 
     class Meta:
         ordering = ["ingredient__name", "brand", "name", "package_quantity"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ingredient", "brand", "name", "package_quantity", "package_unit"],
-                name="product_unique_per_ingredient",
+                fields=["ingredient", "brand_key", "name_key", "package_quantity", "package_unit"],
+                name="product_unique_per_ingredient_key",
+                violation_error_message="The ingredient already has this product.",
             ),
             models.UniqueConstraint(
                 fields=["ingredient"], condition=Q(preferred=True), name="product_one_preferred"
@@ -158,7 +167,7 @@ class InventoryLot(HouseholdOwned):
 # --- Recipes ------------------------------------------------------------------------------
 
 
-class Recipe(HouseholdOwned, TimeStamped):
+class Recipe(NameKeyed, HouseholdOwned, TimeStamped):
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=80, blank=True)
     notes = models.TextField(blank=True)
@@ -167,7 +176,11 @@ class Recipe(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("household", Lower("name"), name="recipe_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["household", "name_key"],
+                name="recipe_name_key_unique",
+                violation_error_message="A recipe with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,7 +226,7 @@ class RecipeComponent(HouseholdOwned, TimeStamped):
         ]
 
 
-class FinishedUnit(HouseholdOwned, TimeStamped):
+class FinishedUnit(NameKeyed, HouseholdOwned, TimeStamped):
     """A baked item a recipe yields (48 small cookies per batch)."""
 
     recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="finished_units")
@@ -226,7 +239,11 @@ class FinishedUnit(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["recipe__name", "name"]
         constraints = [
-            models.UniqueConstraint("recipe", Lower("name"), name="finished_unit_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["recipe", "name_key"],
+                name="finished_unit_name_key_unique",
+                violation_error_message="The recipe already has a baked item with this name.",
+            ),
             models.CheckConstraint(
                 condition=Q(items_per_batch__gt=0), name="finished_unit_items_positive"
             ),
@@ -239,7 +256,7 @@ class FinishedUnit(HouseholdOwned, TimeStamped):
         return self.name
 
 
-class FinishedGood(HouseholdOwned, TimeStamped):
+class FinishedGood(NameKeyed, HouseholdOwned, TimeStamped):
     """An assembled item: a gift box, a tin, a hamper."""
 
     name = models.CharField(max_length=120)
@@ -251,7 +268,9 @@ class FinishedGood(HouseholdOwned, TimeStamped):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "household", Lower("name"), name="finished_good_name_unique_ci"
+                fields=["household", "name_key"],
+                name="finished_good_name_key_unique",
+                violation_error_message="A gift box or tin with this name already exists.",
             ),
             models.CheckConstraint(
                 condition=Q(inventory_count__gte=0), name="finished_good_count_not_negative"

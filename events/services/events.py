@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from bakeplanner.errors import InUse, NotFound, ValidationFailed
 from bakeplanner.logs import logged_operation
-from bakeplanner.models import Household
+from bakeplanner.names import existing_name, lock_household_names, name_key, normalize_name
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event
 from production.models import AssemblyRun, ProductionRun
@@ -48,10 +48,11 @@ EVENT_FIELDS = frozenset({"name", "event_date", "notes"})
 
 
 def clean_name(value: Any, label: str, *, field: str = "name") -> str:
-    """A required single-line name: stripped, non-empty, at most 120 characters."""
+    """A required single-line name, normalised (bakeplanner/names.py), non-empty, at most
+    120 characters."""
     if not isinstance(value, str):
         raise ValidationFailed(f"The {label} name must be text.", field=field)
-    name = value.strip()
+    name = normalize_name(value)
     if not name:
         raise ValidationFailed(f"The {label} needs a name.", field=field)
     if len(name) > NAME_MAX_LENGTH:
@@ -135,23 +136,23 @@ def reject_unknown_fields(fields: Iterable[str], allowed: frozenset[str], entity
 def lock_household(tx: Tx) -> None:
     """Serialise name checks in this household, so two people creating the same name at
     once get a clear message instead of a constraint error (SQLite already serialises)."""
-    tx.require()
-    list(tx.raw_objects(Household).select_for_update().filter(pk=tx.household.pk).values("pk"))
+    lock_household_names(tx)
 
 
 # --- Services ------------------------------------------------------------------------------
 
 
 def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> None:
-    clash = tx.objects(Event).filter(name__iexact=name)
-    if exclude_id is not None:
-        clash = clash.exclude(pk=exclude_id)
-    if clash.exists():
+    if existing_name(tx, Event, name, exclude_pk=exclude_id) is not None:
         raise ValidationFailed(f"An event named {name!r} already exists.", field="name")
 
 
 def _free_slug(tx: Tx, name: str, *, exclude_id: int | None = None) -> str:
-    """Slug from the name, made unique in the household with -2, -3 …"""
+    """Slug from the (normalised) name, made unique in the household with -2, -3 …
+
+    `slugify` keeps ASCII letters and digits: accents are dropped ("Noël" gives "noel"),
+    and a name with none of those gets "event".
+    """
     base = slugify(name)[: SLUG_MAX_LENGTH - 8].strip("-") or "event"
     taken_qs = tx.objects(Event).filter(slug__startswith=base)
     if exclude_id is not None:
@@ -192,11 +193,12 @@ def get_event_by_id(tx: Tx, event_id: int) -> Event:
 
 
 def get_event_by_name(tx: Tx, name: str) -> Event:
-    """The event with this name (case-insensitive), or `NotFound`."""
+    """The event with this name (compared as names are: normalised and casefolded), or
+    `NotFound`."""
     tx.require()
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not normalize_name(name):
         raise NotFound("Event", name)
-    event = tx.objects(Event).filter(name__iexact=name.strip()).first()
+    event = tx.objects(Event).filter(name_key=name_key(name)).first()
     if event is None:
         raise NotFound("Event", name)
     return event

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.names import existing_name
 from bakeplanner.tx import Tx
 from events.models import Assignment, Package, PackageItem
 from events.services.events import (
@@ -38,10 +39,7 @@ PACKAGE_FIELDS = frozenset({"name", "notes"})
 
 
 def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> None:
-    clash = tx.objects(Package).filter(name__iexact=name)
-    if exclude_id is not None:
-        clash = clash.exclude(pk=exclude_id)
-    if clash.exists():
+    if existing_name(tx, Package, name, exclude_pk=exclude_id) is not None:
         raise ValidationFailed(f"A package named {name!r} already exists.", field="name")
 
 

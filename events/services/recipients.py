@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.names import normalize_input
 from bakeplanner.tx import Tx
 from events.models import Assignment, Recipient
 from events.services.events import (
@@ -39,7 +40,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         clean["name"] = clean_name(fields["name"], "recipient")
     if "household_name" in fields:
         clean["household_name"] = clean_optional_line(
-            fields["household_name"], "household or family name", field="household_name"
+            normalize_input(fields["household_name"]),
+            "household or family name",
+            field="household_name",
         )
     if "address" in fields:
         clean["address"] = clean_text(fields["address"], "address", field="address")

@@ -11,6 +11,13 @@ from django.db.models.functions import Coalesce, Lower
 
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.names import (
+    check_name_free,
+    lock_household_names,
+    lock_parent_row,
+    name_key,
+    normalize_input,
+)
 from bakeplanner.tx import Tx
 from bakeplanner.units import BASE_UNIT, FAMILIES, UNITS, can_convert, family_of
 from production.models import (
@@ -23,7 +30,6 @@ from production.models import (
 )
 from production.services.lookup import (
     check_fields,
-    check_name_free,
     clean_choice,
     clean_decimal,
     clean_name,
@@ -137,12 +143,15 @@ def create_ingredient(
     """Create an ingredient (food or packaging) kept in the base unit of its stock family."""
     tx.require()
     with logged_operation(logger, tx, "create_ingredient") as op:
-        clean = clean_name(name, Ingredient)
+        clean = clean_name(normalize_input(name), Ingredient)
         family = clean_choice(stock_family, FAMILIES, "Stock family", field="stock_family")
         kind = clean_choice(kind, KINDS, "Kind", field="kind")
         density = _clean_density(density_g_per_cup)
         category = clean_text(category, "Category", field="category", max_length=80)
         notes = clean_text(notes, "Notes", field="notes")
+        # Two people adding the same ingredient at once: the second waits here, then sees
+        # the first one's row and gets the duplicate-name message.
+        lock_household_names(tx)
         check_name_free(tx, Ingredient, clean, entity="An ingredient")
         ingredient = Ingredient(
             household=tx.household,
@@ -166,7 +175,8 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
         ingredient = get_owned(tx, Ingredient, ingredient_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(fields["name"], Ingredient)
+            clean = clean_name(normalize_input(fields["name"]), Ingredient)
+            lock_household_names(tx)
             check_name_free(tx, Ingredient, clean, entity="An ingredient", exclude_pk=ingredient.pk)
             ingredient.name = clean
         if "category" in fields:
@@ -332,8 +342,8 @@ def _check_product_unique(
 ) -> None:
     queryset = tx.objects(Product).filter(
         ingredient=ingredient,
-        brand__iexact=brand,
-        name__iexact=name,
+        brand_key=name_key(brand),
+        name_key=name_key(name),
         package_quantity=quantity,
         package_unit=unit,
     )
@@ -380,9 +390,12 @@ def create_product(
             ingredient.density_g_per_cup,
             field="package_unit",
         )
-        brand = clean_text(brand, "Brand", field="brand", max_length=80)
-        name = clean_text(name, "Product name", field="name", max_length=120)
+        brand = clean_text(normalize_input(brand), "Brand", field="brand", max_length=80)
+        name = clean_text(normalize_input(name), "Product name", field="name", max_length=120)
         notes = clean_text(notes, "Notes", field="notes")
+        # The ingredient's row lock makes two people adding the same product, or preferring
+        # two products of one ingredient, at once take turns: the second sees the first.
+        lock_parent_row(tx, Ingredient, ingredient.pk)
         _check_product_unique(tx, ingredient, brand, name, quantity, unit)
         preferred = bool(preferred)
         if preferred:
@@ -415,9 +428,13 @@ def update_product(tx: Tx, product_id: int, **fields: Any) -> Product:
         quantity = product.package_quantity
         unit = product.package_unit
         if "brand" in fields:
-            brand = clean_text(fields["brand"], "Brand", field="brand", max_length=80)
+            brand = clean_text(
+                normalize_input(fields["brand"]), "Brand", field="brand", max_length=80
+            )
         if "name" in fields:
-            name = clean_text(fields["name"], "Product name", field="name", max_length=120)
+            name = clean_text(
+                normalize_input(fields["name"]), "Product name", field="name", max_length=120
+            )
         if "package_quantity" in fields:
             quantity = clean_decimal(
                 fields["package_quantity"],
@@ -441,6 +458,7 @@ def update_product(tx: Tx, product_id: int, **fields: Any) -> Product:
                     "were counted with it. Add a new product instead.",
                     field="package_quantity",
                 )
+        lock_parent_row(tx, Ingredient, ingredient.pk)
         _check_product_unique(tx, ingredient, brand, name, quantity, unit, exclude_pk=product.pk)
         if "notes" in fields:
             product.notes = clean_text(fields["notes"], "Notes", field="notes")

@@ -16,11 +16,16 @@ from django.db.models import Count, Q
 
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.names import (
+    check_name_free,
+    lock_household_names,
+    lock_parent_row,
+    normalize_input,
+)
 from bakeplanner.tx import Tx
 from production.models import FinishedGood, FinishedGoodComponent, FinishedUnit, Ingredient
 from production.services.lookup import (
     check_fields,
-    check_name_free,
     clean_choice,
     clean_decimal,
     clean_name,
@@ -64,8 +69,10 @@ def create_finished_good(tx: Tx, *, name: str, description: str = "") -> Finishe
     """Create a gift box, tin or hamper; names are unique in the household, ignoring case."""
     tx.require()
     with logged_operation(logger, tx, "create_finished_good") as op:
-        clean = clean_name(name, FinishedGood)
+        clean = clean_name(normalize_input(name), FinishedGood)
         description = clean_text(description, "Description", field="description")
+        # Serialises racing creates: the second waits, then sees the first's box.
+        lock_household_names(tx)
         check_name_free(tx, FinishedGood, clean, entity="A gift box or tin")
         good = FinishedGood(household=tx.household, name=clean, description=description)
         good.save(using=tx.using)
@@ -83,7 +90,8 @@ def update_finished_good(tx: Tx, finished_good_id: int, **fields: Any) -> Finish
         good = get_owned(tx, FinishedGood, finished_good_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(fields["name"], FinishedGood)
+            clean = clean_name(normalize_input(fields["name"]), FinishedGood)
+            lock_household_names(tx)
             check_name_free(tx, FinishedGood, clean, entity="A gift box or tin", exclude_pk=good.pk)
             good.name = clean
         if "description" in fields:
@@ -154,6 +162,9 @@ def add_component(
         good = get_owned(tx, FinishedGood, finished_good_id)
         kind = clean_choice(kind, KINDS, "Component kind", field="kind")
         amount = _clean_quantity(kind, quantity)
+        # The good's row lock serialises edits of its contents: a second "add" of the same
+        # item waits, then gets the "already contains" message.
+        lock_parent_row(tx, FinishedGood, good.pk)
         component = FinishedGoodComponent(
             household=tx.household, finished_good=good, component_type=kind, quantity=amount
         )

@@ -15,6 +15,12 @@ from django.db.models import Count, Q
 
 from bakeplanner.errors import ConversionError, InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.names import (
+    check_name_free,
+    lock_household_names,
+    lock_parent_row,
+    normalize_input,
+)
 from bakeplanner.tx import Tx
 from bakeplanner.units import BASE_UNIT, UNITS, can_convert, family_of, to_base
 from production.models import (
@@ -27,7 +33,6 @@ from production.models import (
 from production.services.costing import load_price_book, price_recipe_needs
 from production.services.lookup import (
     check_fields,
-    check_name_free,
     clean_decimal,
     clean_name,
     clean_text,
@@ -79,9 +84,11 @@ def create_recipe(tx: Tx, *, name: str, category: str = "", notes: str = "") -> 
     """Create a recipe; names are unique in the household, ignoring case."""
     tx.require()
     with logged_operation(logger, tx, "create_recipe") as op:
-        clean = clean_name(name, Recipe)
+        clean = clean_name(normalize_input(name), Recipe)
         category = clean_text(category, "Category", field="category", max_length=80)
         notes = clean_text(notes, "Notes", field="notes")
+        # Serialises racing creates: the second waits, then sees the first's recipe.
+        lock_household_names(tx)
         check_name_free(tx, Recipe, clean, entity="A recipe")
         recipe = Recipe(household=tx.household, name=clean, category=category, notes=notes)
         recipe.save(using=tx.using)
@@ -97,7 +104,8 @@ def update_recipe(tx: Tx, recipe_id: int, **fields: Any) -> Recipe:
         recipe = get_owned(tx, Recipe, recipe_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(fields["name"], Recipe)
+            clean = clean_name(normalize_input(fields["name"]), Recipe)
+            lock_household_names(tx)
             check_name_free(tx, Recipe, clean, entity="A recipe", exclude_pk=recipe.pk)
             recipe.name = clean
         if "category" in fields:
@@ -298,6 +306,9 @@ def add_recipe_component(
         recipe = get_owned(tx, Recipe, recipe_id)
         child = get_owned(tx, Recipe, component_recipe_id, label="Sub-recipe")
         amount = _clean_batches(batches)
+        # The parent's row lock serialises edits of its sub-recipes, so a second click on
+        # "add" waits for the first and then gets the "already a sub-recipe" message.
+        lock_parent_row(tx, Recipe, recipe.pk)
         if child.pk == recipe.pk:
             raise ValidationFailed(
                 f"{recipe.name} cannot be a sub-recipe of itself.", field="component_recipe_id"
@@ -366,9 +377,11 @@ def create_finished_unit(
     tx.require()
     with logged_operation(logger, tx, "create_finished_unit", recipe_id=recipe_id) as op:
         recipe = get_owned(tx, Recipe, recipe_id)
-        clean = clean_name(name, FinishedUnit)
+        clean = clean_name(normalize_input(name), FinishedUnit)
         items = _clean_items(items_per_batch)
         item_unit = clean_text(item_unit, "Item unit", field="item_unit", max_length=40)
+        # The recipe's row lock serialises its baked items' names (racing creates).
+        lock_parent_row(tx, Recipe, recipe.pk)
         check_name_free(
             tx, FinishedUnit, clean, entity=f"{recipe.name} already has an item", recipe=recipe
         )
@@ -394,7 +407,8 @@ def update_finished_unit(tx: Tx, finished_unit_id: int, **fields: Any) -> Finish
         unit = get_owned(tx, FinishedUnit, finished_unit_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(fields["name"], FinishedUnit)
+            clean = clean_name(normalize_input(fields["name"]), FinishedUnit)
+            lock_parent_row(tx, Recipe, unit.recipe_id)
             check_name_free(
                 tx,
                 FinishedUnit,

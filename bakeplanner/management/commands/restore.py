@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bakeplanner.backup import database_is_empty, restore_backup
+from bakeplanner.backup import RestoreRefused, database_is_empty, restore_backup
 
 
 class Command(BaseCommand):
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             )
         try:
             restore_backup(path)
+        except RestoreRefused as exc:
+            raise CommandError(str(exc)) from None
         except Exception as exc:  # any failure: the transaction rolled back, say so plainly
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise CommandError(f"Restore failed, nothing was loaded: {first_line}") from None
