@@ -11,6 +11,9 @@ echo "== Tests on SQLite"
 .venv/bin/python -m pytest "$@"
 
 echo "== Tests on PostgreSQL (the browser walkthrough ran above)"
-URL=$(scripts/postgres.sh start)
-trap 'scripts/postgres.sh stop' EXIT
+# A server of this run's own (its own folder and a free port, unless BAKEPLANNER_PG_PORT
+# names one), so two runs on one machine do not disturb each other.
+PG_DIR=${BAKEPLANNER_PG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/bakeplanner-pg.XXXXXX")}
+trap 'scripts/postgres.sh stop "$PG_DIR"' EXIT
+URL=$(BAKEPLANNER_PG_DIR="$PG_DIR" scripts/postgres.sh start)
 DATABASE_URL="$URL" .venv/bin/python -m pytest -m "not browser" "$@"
