@@ -1,15 +1,19 @@
-"""Viewers read everything and change nothing (SPEC §12)."""
+"""Request guards: viewers change nothing, and rows deleted under a form read as gone."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from bakeplanner.households import membership_of
 from bakeplanner.models import Membership
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # A viewer may still end their session and change their own password.
@@ -36,3 +40,26 @@ class ViewerReadOnlyMiddleware:
             return None
         # Refused before the view runs, so no form is read.
         raise PermissionDenied("Your account can view this household but not change it.")
+
+
+class GoneMiddleware:
+    """A row deleted while someone was editing it reads as "no longer exists", not a 500.
+
+    The view's unit of work has already rolled back when the exception reaches here, so
+    nothing of the refused request was written (docs/security.md, "Deleted under a form").
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ObjectDoesNotExist):
+            return None
+        logger.info(
+            "gone",
+            extra={"path": request.path, "method": request.method, "error": str(exception)},
+        )
+        return render(request, "404.html", {"gone": True}, status=404)

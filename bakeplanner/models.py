@@ -53,3 +53,21 @@ class HouseholdOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the unit of work that saved the form.
+
+    A second POST with the same token (a double tap, a resent request) finds the row and is
+    shown what the first one made instead of making it again (docs/security.md,
+    "Double submits").
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    claim = models.CharField(max_length=32)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"submission {self.token[:8]} -> {self.result_url or '(pending)'}"

@@ -12,6 +12,10 @@ Number = Decimal | int | float | str | None
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
+# Typed numbers longer than this are refused before anything parses them; no quantity,
+# price or count a household enters comes near it (docs/security.md, "Input bounds").
+MAX_NUMBER_TEXT = 64
+
 
 def to_decimal(value: Number) -> Decimal:
     """Exact Decimal of a value; floats go through `str` so 12.3 stays 12.3."""
@@ -26,8 +30,11 @@ def to_decimal(value: Number) -> Decimal:
     if isinstance(value, float):
         return Decimal(str(value))
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise ValueError("too long to be a number")
         try:
-            result = Decimal(value.strip())
+            result = Decimal(text)
         except InvalidOperation as exc:
             raise ValueError(f"not a number: {value!r}") from exc
         if not result.is_finite():

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from bakeplanner.dates import BoundedDateField
+
 
 class DashboardFilterForm(forms.Form):
     filter = forms.ChoiceField(
@@ -9,10 +11,10 @@ class DashboardFilterForm(forms.Form):
         choices=[("active_future", "Upcoming"), ("past", "Past"), ("all", "All")],
         required=False,
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -13,6 +13,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from bakeplanner.dates import BoundedDateField
+from bakeplanner.submissions import OneTimeFormMixin
 from events.services.events import MAX_COUNT, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 Choices = list[tuple[int, str]]
@@ -67,7 +69,7 @@ def _choice_field(label: str, choices: Choices, *, empty: str) -> forms.TypedCho
 
 class EventForm(forms.Form):
     name = forms.CharField(label="Name", max_length=NAME_MAX_LENGTH)
-    event_date = forms.DateField(
+    event_date = BoundedDateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = _notes_field()
@@ -200,6 +202,10 @@ class RecipientForm(forms.Form):
         if not with_active:
             del self.fields["active"]
         self.helper = _helper("Save recipient")
+
+
+class RecipientCreateForm(OneTimeFormMixin, RecipientForm):
+    """A new recipient: the one-time token keeps a double tap from adding two."""
 
 
 class RecipientSearchForm(forms.Form):

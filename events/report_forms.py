@@ -6,12 +6,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from bakeplanner.dates import LATEST, BoundedDateField
 from events.models import Event
 
 
 class CloneEventForm(forms.Form):
     name = forms.CharField(label="Name of the new event", max_length=120)
-    event_date = forms.DateField(
+    event_date = BoundedDateField(
         label="Date of the new event", widget=forms.DateInput(attrs={"type": "date"})
     )
     copy_targets = forms.BooleanField(
@@ -26,6 +27,9 @@ class CloneEventForm(forms.Form):
     @staticmethod
     def suggested_initial(event: Event) -> dict[str, Any]:
         """Next year's date, and the name with its year moved on when it carries one."""
+        if event.event_date.year >= LATEST.year:
+            # Already at the last accepted year: nothing later to suggest.
+            return {"name": "", "event_date": None}
         try:
             next_date = event.event_date.replace(year=event.event_date.year + 1)
         except ValueError:  # 29 February

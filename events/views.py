@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
 from events import forms
 from events.models import Assignment, Event, Package, PackageItem, Recipient
@@ -611,14 +612,23 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def recipient_create(request: HttpRequest) -> HttpResponse:
-    form = forms.RecipientForm(_posted(request))
+    form = forms.RecipientCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop(TOKEN_FIELD)
         try:
             with request_tx(request) as tx:
-                recipient = create_recipient(tx, **form.cleaned_data)
+                recipient = once(
+                    tx,
+                    token,
+                    lambda: create_recipient(tx, **data),
+                    lambda made: reverse("events:recipient_detail", args=[made.pk]),
+                )
         except DomainError as exc:
             _show_error(form, exc)
         else:
+            if isinstance(recipient, Replayed):
+                return replayed_response(request, recipient)
             messages.success(request, f"Added {recipient.name}.")
             return redirect("events:recipient_detail", recipient.pk)
     return render(request, "events/recipient_create.html", {"form": form})

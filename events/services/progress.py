@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from bakeplanner.dates import check_in_range
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.money import percent
 from bakeplanner.tx import Tx
@@ -194,14 +195,20 @@ def get_event_progress(tx: Tx, event_id: int) -> dict[str, Any]:
 def _as_date(value: Any, label: str) -> dt.date | None:
     if value is None or value == "":
         return None
+    day: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(f"{label} {value!r} is not a date (use YYYY-MM-DD).") from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif len(str(value)) <= 40:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            pass
+    if day is None:
+        raise ValidationFailed(f"{label} {str(value)[:40]!r} is not a date (use YYYY-MM-DD).")
+    check_in_range(day, label)
+    return day
 
 
 def get_events_with_progress(

@@ -16,6 +16,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from bakeplanner.dates import BoundedDateField
+from bakeplanner.submissions import OneTimeFormMixin
 from bakeplanner.units import FAMILY_CHOICES, UNIT_CHOICES
 from production.models import FinishedGoodComponent, Ingredient, StockAdjustment
 
@@ -128,13 +130,13 @@ class ProductForm(CatalogueForm):
 # --- Purchases and inventory ------------------------------------------------------------------
 
 
-class PurchaseForm(CatalogueForm):
+class PurchaseForm(OneTimeFormMixin, CatalogueForm):
     submit_label = "Record purchase"
 
     product_id = forms.TypedChoiceField(
         label="Product", coerce=int, help_text="Grouped by ingredient."
     )
-    purchased_on = forms.DateField(
+    purchased_on = BoundedDateField(
         label="Bought on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     packages = _quantity_field("Packages bought", max_digits=12, places=3, initial=1)
@@ -154,7 +156,7 @@ class PurchaseForm(CatalogueForm):
         self.fields["product_id"].choices = [("", "—"), *products]
 
 
-class DepletionForm(CatalogueForm):
+class DepletionForm(OneTimeFormMixin, CatalogueForm):
     submit_label = "Take out of stock"
 
     ingredient_id = forms.TypedChoiceField(label="Ingredient", coerce=int)
@@ -168,7 +170,7 @@ class DepletionForm(CatalogueForm):
         self.fields["ingredient_id"].choices = [("", "—"), *ingredients]
 
 
-class StockAdjustmentForm(CatalogueForm):
+class StockAdjustmentForm(OneTimeFormMixin, CatalogueForm):
     submit_label = "Adjust stock"
 
     change = forms.IntegerField(
@@ -194,7 +196,7 @@ class RecipeEditForm(RecipeForm):
     archived = forms.BooleanField(label="Archived (hidden from lists and pickers)", required=False)
 
 
-class RecipeLineForm(CatalogueForm):
+class RecipeLineForm(OneTimeFormMixin, CatalogueForm):
     ingredient_id = forms.TypedChoiceField(label="Ingredient", coerce=int)
     quantity = _quantity_field("Quantity")
     unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES, help_text=UNIT_HELP)

@@ -14,6 +14,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from bakeplanner.dates import BoundedDateField, BoundedDateTimeField
+from bakeplanner.submissions import TOKEN_FIELD, OneTimeFormMixin
 from production.models import ProductionRun
 from production.services.assembly import MAX_ASSEMBLY_QUANTITY
 from production.services.run_inputs import MAX_BATCHES, MAX_SCALE, expected_yield_for
@@ -36,8 +38,8 @@ def _notes_field(label: str = "Notes", *, help_text: str = "") -> forms.CharFiel
     )
 
 
-def _when_field(label: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _when_field(label: str) -> BoundedDateTimeField:
+    return BoundedDateTimeField(
         label=label,
         required=False,
         help_text="Leave empty for now.",
@@ -67,7 +69,7 @@ def _submit_helper(label: str, *, check_url: str = "") -> FormHelper:
     return helper
 
 
-class ProductionRunForm(forms.Form):
+class ProductionRunForm(OneTimeFormMixin):
     finished_unit = forms.TypedChoiceField(
         label="What did you bake?",
         coerce=int,
@@ -136,6 +138,7 @@ class ProductionRunForm(forms.Form):
             HTML('{% include "production/production_run_check_panel.html" %}'),
             Fieldset("", "loss_category", "loss_notes"),
             Fieldset("", "event", "produced_at", "notes"),
+            TOKEN_FIELD,
         )
 
     def clean(self) -> dict[str, Any]:
@@ -157,7 +160,7 @@ class ProductionRunForm(forms.Form):
         return data
 
 
-class AssemblyRunForm(forms.Form):
+class AssemblyRunForm(OneTimeFormMixin):
     finished_good = forms.TypedChoiceField(label="What did you pack?", coerce=int, empty_value=None)
     quantity = forms.IntegerField(
         label="How many?",
@@ -189,6 +192,7 @@ class AssemblyRunForm(forms.Form):
             "event",
             "assembled_at",
             "notes",
+            TOKEN_FIELD,
         )
 
 
@@ -212,12 +216,12 @@ class RunFilterForm(forms.Form):
 
     item = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     event = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    start = forms.DateField(
+    start = BoundedDateField(
         label="From",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label="To",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bakeplanner.dates import check_in_range
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.money import to_decimal
 from bakeplanner.tx import Tx
@@ -42,13 +43,13 @@ def whole_number(value: Any, label: str, *, minimum: int, maximum: int) -> int:
         ) from None
     if not amount.is_finite() or amount != amount.to_integral_value():
         raise ValidationFailed(f"{label} must be a whole number.", field=_field_name(label))
-    number = int(amount)
-    if number < minimum:
+    # Range first, on the Decimal: int() of "1e400000" alone takes seconds.
+    if amount < minimum:
         lowest = "zero or more" if minimum == 0 else f"at least {minimum}"
         raise ValidationFailed(f"{label} must be {lowest}.", field=_field_name(label))
-    if number > maximum:
+    if amount > maximum:
         raise ValidationFailed(f"{label} must be at most {maximum}.", field=_field_name(label))
-    return number
+    return int(amount)
 
 
 def _field_name(label: str) -> str:
@@ -82,8 +83,10 @@ def moment(value: Any, label: str) -> dt.datetime:
         text = value.strip()
         parsed = _parse_when(text)
         if parsed is None:
-            raise ValidationFailed(f"{label} {value!r} is not a date and time.")
+            raise ValidationFailed(f"{label} {text[:40]!r} is not a date and time.")
         value = parsed
+    if isinstance(value, dt.date):
+        check_in_range(value, label)
     if isinstance(value, dt.datetime):
         if timezone.is_naive(value):
             return timezone.make_aware(value)
@@ -95,6 +98,8 @@ def moment(value: Any, label: str) -> dt.datetime:
 
 def _parse_when(value: str) -> dt.date | dt.datetime | None:
     """A date ("2026-12-24", a whole day) or a date and time; `None` when it does not parse."""
+    if len(value) > 40:
+        return None
     try:
         # Dates first: parse_datetime would read "2026-12-24" as midnight, not the whole day.
         return parse_date(value) or parse_datetime(value)
@@ -129,12 +134,16 @@ def day_bounds(start: Any, end: Any) -> tuple[dt.datetime | None, dt.datetime | 
         if value is None or value == "":
             return None
         if isinstance(value, dt.date):
+            check_in_range(value, f"The {label} date")
             return value
         if isinstance(value, str):
             parsed = _parse_when(value.strip())
             if parsed is not None:
+                check_in_range(parsed, f"The {label} date")
                 return parsed
-        raise ValidationFailed(f"The {label} date {value!r} does not parse (use YYYY-MM-DD).")
+        raise ValidationFailed(
+            f"The {label} date {str(value)[:40]!r} does not parse (use YYYY-MM-DD)."
+        )
 
     lower, upper = parse(start, "start"), parse(end, "end")
     low: dt.datetime | None = None

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
 from bakeplanner.units import BASE_UNIT
 from production.forms import catalogue as forms
@@ -66,9 +67,19 @@ def form_page(
     success: Callable[[Any], str],
     next_url: Callable[[Any], str],
 ) -> HttpResponse:
-    """The shape of every create/edit page: validate, call the service, message, redirect."""
+    """The shape of every create/edit page: validate, call the service, message, redirect.
+
+    A form with a one-time token (`OneTimeFormMixin`) saves at most once per token: a
+    replayed submit is sent to what the first one made.
+    """
     if request.method == "POST" and form.is_valid():
-        result = write_with(request, form, lambda tx: call(tx, form.cleaned_data))
+        data = dict(form.cleaned_data)
+        token = data.pop(TOKEN_FIELD, "")
+        result = write_with(
+            request, form, lambda tx: once(tx, token, lambda: call(tx, data), next_url)
+        )
+        if isinstance(result, Replayed):
+            return replayed_response(request, result)
         if result is not None:
             messages.success(request, success(result))
             return redirect(next_url(result))

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
+from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
 from production import services
 from production.forms.runs import (
@@ -174,18 +175,23 @@ def production_run_create(request: HttpRequest) -> HttpResponse:
         unit_id = data["finished_unit"]
         try:
             with request_tx(request) as tx:
-                run = services.record_batch_production(
+                run = once(
                     tx,
-                    choices["recipe_of"][unit_id],
-                    unit_id,
-                    data["num_batches"],
-                    data["actual_yield"],
-                    scale=data["scale"],
-                    produced_at=data["produced_at"],
-                    event_id=data["event"],
-                    loss_category=data["loss_category"] or None,
-                    loss_notes=data["loss_notes"],
-                    notes=data["notes"],
+                    data[TOKEN_FIELD],
+                    lambda: services.record_batch_production(
+                        tx,
+                        choices["recipe_of"][unit_id],
+                        unit_id,
+                        data["num_batches"],
+                        data["actual_yield"],
+                        scale=data["scale"],
+                        produced_at=data["produced_at"],
+                        event_id=data["event"],
+                        loss_category=data["loss_category"] or None,
+                        loss_notes=data["loss_notes"],
+                        notes=data["notes"],
+                    ),
+                    lambda run: reverse("production:production_run_detail", args=[run["id"]]),
                 )
         except DomainError as exc:
             _show_error(form, exc)
@@ -202,6 +208,8 @@ def production_run_create(request: HttpRequest) -> HttpResponse:
                     except DomainError:
                         check = None
         else:
+            if isinstance(run, Replayed):
+                return replayed_response(request, run)
             messages.success(
                 request,
                 f"Recorded {run['actual_yield']} of {run['expected_yield']} "
@@ -361,13 +369,18 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with request_tx(request) as tx:
-                run = services.record_assembly(
+                run = once(
                     tx,
-                    data["finished_good"],
-                    data["quantity"],
-                    assembled_at=data["assembled_at"],
-                    event_id=data["event"],
-                    notes=data["notes"],
+                    data[TOKEN_FIELD],
+                    lambda: services.record_assembly(
+                        tx,
+                        data["finished_good"],
+                        data["quantity"],
+                        assembled_at=data["assembled_at"],
+                        event_id=data["event"],
+                        notes=data["notes"],
+                    ),
+                    lambda run: reverse("production:assembly_run_detail", args=[run["id"]]),
                 )
         except DomainError as exc:
             _show_error(form, exc)
@@ -380,6 +393,8 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
                     except DomainError:
                         check = None
         else:
+            if isinstance(run, Replayed):
+                return replayed_response(request, run)
             messages.success(
                 request,
                 f"Recorded {run['quantity']} {run['finished_good_name']} packed; "

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bakeplanner.dates import RANGE_TEXT, in_range
 from bakeplanner.errors import DomainError
 from bakeplanner.tx import unit_of_work
 from events.csv_export import (
@@ -24,9 +25,12 @@ def _date(text: str | None, label: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"{label} {one_line(text)!r} is not a date (use YYYY-MM-DD).") from None
+    if not in_range(day):
+        raise CommandError(f"{label} {text} is outside the accepted years ({RANGE_TEXT}).")
+    return day
 
 
 class Command(BaseCommand):
