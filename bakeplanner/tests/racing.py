@@ -11,13 +11,15 @@ from django.test import Client
 WORKERS = 4
 
 
-def race_posts(user: Any, url: str, data: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
+def race_posts(user: Any, url: str | None, data: Any) -> list[Any]:
     """POST to `url` from WORKERS logged-in browsers released at once by a barrier.
 
-    `data` is one form for everybody or one per worker. Returns each worker's response, or
-    the exception its request raised (a view error surfaces here rather than as a 500).
+    `data` is one form for everybody or a list of one per worker; with `url` None, a list
+    of (url, form) pairs. Returns each worker's response, or the exception its request
+    raised (a view error surfaces here rather than as a 500).
     """
     forms = data if isinstance(data, list) else [data] * WORKERS
+    posts = forms if url is None else [(url, form) for form in forms]
     clients = []
     for _ in forms:
         client = Client()
@@ -27,10 +29,10 @@ def race_posts(user: Any, url: str, data: dict[str, Any] | list[dict[str, Any]])
     outcomes: list[Any] = []
     lock = threading.Lock()
 
-    def post(client: Client, form: dict[str, Any]) -> None:
+    def post(client: Client, target: tuple[str, dict[str, Any]]) -> None:
         try:
             barrier.wait()
-            outcome: Any = client.post(url, form)
+            outcome: Any = client.post(*target)
         except Exception as exc:  # collected and asserted on by the test
             outcome = exc
         finally:
@@ -39,8 +41,8 @@ def race_posts(user: Any, url: str, data: dict[str, Any] | list[dict[str, Any]])
             outcomes.append(outcome)
 
     threads = [
-        threading.Thread(target=post, args=(client, form))
-        for client, form in zip(clients, forms, strict=True)
+        threading.Thread(target=post, args=(client, target))
+        for client, target in zip(clients, posts, strict=True)
     ]
     for thread in threads:
         thread.start()
