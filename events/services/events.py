@@ -14,8 +14,10 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from bakeplanner.dates import check_in_range
 from bakeplanner.errors import InUse, NotFound, ValidationFailed
 from bakeplanner.logs import logged_operation
+from bakeplanner.money import MAX_NUMBER_TEXT
 from bakeplanner.names import existing_name, lock_household_names, name_key, normalize_name
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event
@@ -91,36 +93,46 @@ def clean_text(value: Any, label: str = "notes", *, field: str = "notes") -> str
 
 def positive_count(value: Any, label: str, *, field: str, maximum: int = MAX_COUNT) -> int:
     """A whole number from 1 to `maximum` (ints, integral Decimals or digit strings)."""
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value.strip())
-    if number is None:
-        raise ValidationFailed(f"The {label} must be a whole number, not {value!r}.", field=field)
-    if number < 1:
+    amount: Decimal | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT:
+        text = value.strip()
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+            amount = Decimal(text)
+    if amount is None or not amount.is_finite() or amount != amount.to_integral_value():
+        raise ValidationFailed(
+            f"The {label} must be a whole number, not {str(value)[:40]!r}.", field=field
+        )
+    # Range first, on the Decimal: int() of a huge number alone takes seconds.
+    if amount < 1:
         raise ValidationFailed(f"The {label} must be at least 1.", field=field)
-    if number > maximum:
+    if amount > maximum:
         raise ValidationFailed(f"The {label} must be at most {maximum}.", field=field)
-    return number
+    return int(amount)
 
 
 def clean_date(value: Any, label: str = "event date", *, field: str = "event_date") -> dt.date:
     """A calendar date (a `date`, or an ISO `YYYY-MM-DD` string)."""
     if isinstance(value, dt.datetime):
         raise ValidationFailed(f"The {label} must be a date without a time.", field=field)
+    day: dt.date | None = None
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str) and len(value) <= 40:
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationFailed(f"The {label} {value!r} is not a date (use YYYY-MM-DD).", field=field)
+    if day is None:
+        raise ValidationFailed(
+            f"The {label} {str(value)[:40]!r} is not a date (use YYYY-MM-DD).", field=field
+        )
+    check_in_range(day, f"The {label}", field=field)
+    return day
 
 
 def reject_unknown_fields(fields: Iterable[str], allowed: frozenset[str], entity: str) -> None:
