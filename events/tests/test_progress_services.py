@@ -133,7 +133,7 @@ def test_events_with_progress_filters_and_orders(household, tx):
     assert names == ["Soon", "A later", "B later"]
     assert [e["event_name"] for e in get_events_with_progress(tx, filter="past")] == ["Last year"]
     assert len(get_events_with_progress(tx, filter="all")) == 4
-    soon = get_events_with_progress(tx, filter="all", date_from=None, date_to="2999-01-01")
+    soon = get_events_with_progress(tx, filter="all", date_from=None, date_to="2199-01-01")
     assert len(soon) == 4
     with pytest.raises(ValidationFailed):
         get_events_with_progress(tx, filter="future")
