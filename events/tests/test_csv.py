@@ -17,6 +17,7 @@ from bakeplanner.money import cost_to_string
 from bakeplanner.tx import unit_of_work
 from events.csv_export import (
     Text,
+    assignments_csv,
     assignments_rows,
     csv_bytes,
     escape_text,
@@ -24,6 +25,7 @@ from events.csv_export import (
     shopping_list_csv,
     shopping_list_rows,
 )
+from events.models import Assignment, Recipient
 from events.tests.demand_fixtures import build_estimate_world, build_gift_world, ingredient, line
 
 BOM = b"\xef\xbb\xbf"
@@ -161,14 +163,14 @@ def test_negative_figures_stay_numbers_but_negative_looking_text_is_escaped():
     assert parse(data)[1] == ["'-5 for the fair", "-2.50", "-3"]
 
 
-def test_leading_whitespace_formula_in_a_name_is_escaped_in_the_file(gift_world, tx):
-    evil = ingredient(gift_world.household, "\u3000=1+1", "weight", category="\uff0bcmd")
-    line(gift_world.household, gift_world.cookies, evil, 5, "g")
-    rows = parse(shopping_list_csv(tx, gift_world.event.pk))
-    row = next(r for r in rows if "1+1" in r[2])
-    assert row[1] == "'\uff0bcmd"
-    assert row[2] == "'\u3000=1+1"
-    assert row[3] == "10"
+def test_hidden_formula_in_notes_and_address_is_escaped_in_the_file(gift_world, tx):
+    # Notes and addresses are stored as typed, leading spaces and all.
+    Assignment.objects.filter(event=gift_world.event).update(notes="\u3000=1+1")
+    Recipient.objects.filter(household=gift_world.household).update(address="\n\uff20SUM(A1)")
+    rows = parse(assignments_csv(tx, gift_world.event.pk))[1:]
+    assert rows
+    assert {row[7] for row in rows} == {"'\u3000=1+1"}
+    assert {row[2] for row in rows} == {"'\n\uff20SUM(A1)"}
 
 
 def test_formula_injection_in_names_is_escaped_in_the_file(gift_world, tx):
