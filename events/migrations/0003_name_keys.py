@@ -25,9 +25,7 @@ def fill_keys(apps, schema_editor):
         for pk, (name, key) in unique_names(rows, max_length=NAME_MAX_LENGTH).items():
             model.objects.filter(pk=pk).update(name=name, name_key=key)
     recipient = apps.get_model("events", "Recipient")
-    for pk, name, household_name in recipient.objects.values_list(
-        "pk", "name", "household_name"
-    ):
+    for pk, name, household_name in recipient.objects.values_list("pk", "name", "household_name"):
         clean, clean_household = normalize_name(name), normalize_name(household_name)
         if (clean, clean_household) != (name, household_name):
             recipient.objects.filter(pk=pk).update(name=clean, household_name=clean_household)
