@@ -97,6 +97,8 @@ NOT_FUZZED = {"logout"}
 ANONYMOUS_ONLY = {"login"}
 VIEWER_MAY_POST = {"logout", "password_change"}
 REDIRECT = {301, 302, 303}
+# A digit to str.isdigit() but not to int(), and a NUL byte, which no database column takes.
+SHARP_VALUES = ["²", "\x00"]
 
 # The seeded world of the URL isolation tests: one of everything, in the member's household.
 seeded_world = test_every_url.world
@@ -326,6 +328,10 @@ def test_garbage_query_never_fails_nor_changes_anything(url_name, fuzz_client, u
         target.names = ["page", "q"]  # a page that reads nothing still gets a query string
         _fuzz_query(fuzz_client, target, fuzz_ids, 1)
         return
+    # Random examples are few; the sharpest values are tried on every parameter first.
+    for name in target.names:
+        for value in SHARP_VALUES:
+            _get_changes_nothing(fuzz_client, target.path, {name: [value]})
     _fuzz_query(fuzz_client, target, fuzz_ids, EXAMPLES)
 
 
