@@ -4,8 +4,8 @@ A name is stored normalised: Unicode NFKC (full-width letters, ligatures and dec
 accents become their ordinary forms), invisible format characters (joiners, byte-order
 mark, soft hyphen, direction marks) and control characters removed, and every run of
 whitespace of any kind turned into one ASCII space, with none at either end. The
-zero-width space counts as whitespace: it marks a word break, so "Ginger<ZWSP>Snaps" is
-"Ginger Snaps" (and one at either end simply goes).
+zero-width space is invisible too and goes like the others, so "Gin<ZWSP>ger Snaps" is
+"Ginger Snaps": a name is what a person sees.
 
 Two names are the same name when their keys are equal: the key is the casefolded
 normalised name (`str.casefold`, so "Crème" and "CRÈME", "Straße" and "STRASSE" match).
@@ -48,7 +48,6 @@ KEY_MAX_LENGTH = 360
 
 # Control characters that are whitespace are kept until the whitespace is collapsed.
 _WHITESPACE_CONTROLS = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
-ZERO_WIDTH_SPACE = "\u200b"
 
 
 def _drop_invisible(text: str) -> str:
@@ -64,7 +63,7 @@ def normalize_name(text: str) -> str:
     """The stored form of a name (see the module docstring)."""
     # Invisible characters go first, so one sitting between a letter and its combining
     # accent does not keep NFKC from composing them.
-    visible = _drop_invisible(text.replace(ZERO_WIDTH_SPACE, " "))
+    visible = _drop_invisible(text)
     composed = _drop_invisible(unicodedata.normalize("NFKC", visible))
     return " ".join(composed.split())
 

@@ -44,7 +44,7 @@ LOOK_ALIKES = [
     pytest.param("Ginger  Snaps", id="double-space"),
     pytest.param("Ginger\u00a0Snaps", id="no-break-space"),
     pytest.param("Ginger\tSnaps", id="tab"),
-    pytest.param("Ginger\u200bSnaps", id="zero-width-space"),
+    pytest.param("Gin\u200bger Snaps", id="zero-width-space"),
     pytest.param("\u200bGinger Snaps\ufeff", id="zero-width-space-and-bom-at-ends"),
     pytest.param("Ginger S\u00adnaps", id="soft-hyphen"),
     pytest.param("Ginger\u200d Snaps", id="zero-width-joiner"),
@@ -356,8 +356,8 @@ def test_restore_refuses_a_backup_with_colliding_names_and_names_them(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_look_alike_spacing_in_an_old_backup(tmp_path):
     path = tmp_path / "crafted.json"
-    path.write_text(json.dumps(_backup_rows(["Ginger Snaps", "Ginger\u200bSnaps"])), "utf-8")
-    with pytest.raises(CommandError, match=r"'Ginger Snaps' \(id 1\) and 'Ginger\\u200bSnaps'"):
+    path.write_text(json.dumps(_backup_rows(["Ginger Snaps", "Ginger \u200bSnaps"])), "utf-8")
+    with pytest.raises(CommandError, match=r"'Ginger Snaps' \(id 1\) and 'Ginger \\u200bSnaps'"):
         call_command("restore", str(path))
     assert database_is_empty()
 
