@@ -188,24 +188,6 @@ def check_fields(fields: Mapping[str, Any], allowed: Iterable[str], entity: str)
         raise ValidationFailed(f"Nothing to change on the {entity}.")
 
 
-def check_name_free(
-    tx: Tx,
-    model: type[models.Model],
-    name: str,
-    *,
-    entity: str,
-    exclude_pk: int | None = None,
-    **scope: Any,
-) -> None:
-    """Names are unique per household (or per `scope`), ignoring case; checked before writing."""
-    queryset = tx.objects(model).filter(name__iexact=name, **scope)
-    if exclude_pk is not None:
-        queryset = queryset.exclude(pk=exclude_pk)
-    existing = queryset.values_list("name", flat=True).first()
-    if existing is not None:
-        raise ValidationFailed(f"{entity} named {existing!r} already exists.", field="name")
-
-
 # --- What still uses a row ----------------------------------------------------------------
 
 # Friendlier words than the models' verbose names, where they read badly in a sentence.
