@@ -12,14 +12,22 @@ ROLES = {Membership.MEMBER, Membership.VIEWER}
 
 
 def create_household(name: str) -> Household:
-    """Create a household; names are unique, case-insensitively."""
-    clean = (name or "").strip()
+    """Create a household; its name is stored and compared by the naming rule
+    (`bakeplanner/names.py`)."""
+    # Imported here: the names module reaches the unit of work, which imports this module.
+    from bakeplanner.names import name_key, normalize_name
+
+    clean = normalize_name(name or "")
     if not clean:
         raise ValidationFailed("A household needs a name.", field="name")
     if len(clean) > 120:
         raise ValidationFailed("A household name has at most 120 characters.", field="name")
-    if Household.objects.filter(name__iexact=clean).exists():
-        raise ValidationFailed(f"A household named {clean!r} already exists.", field="name")
+    # Households are few (one per installation, usually): compare every key in Python, the
+    # same way on both databases.
+    key = name_key(clean)
+    for existing in Household.objects.values_list("name", flat=True):
+        if name_key(existing) == key:
+            raise ValidationFailed(f"A household named {existing!r} already exists.", field="name")
     try:
         with transaction.atomic():
             return Household.objects.create(name=clean)

@@ -389,3 +389,12 @@ def test_restore_of_a_new_backup_gives_back_every_row(tmp_path):
     call_command("restore", str(path))
     assert db_snapshot() == before
     assert Product.objects.get().package_quantity == Decimal("250")
+
+
+@pytest.mark.parametrize("spelling", ["CRÈME Bakers", "Cre\u0300me  Bakers", "Crème\u200b Bakers"])
+def test_household_names_follow_the_naming_rule(db, spelling):
+    from bakeplanner.households import create_household
+
+    create_household("Crème Bakers")
+    with pytest.raises(ValidationFailed, match="already exists"):
+        create_household(spelling)
