@@ -27,6 +27,7 @@ __all__ = [
     "BoundedDateTimeField",
     "check_in_range",
     "in_range",
+    "validate_in_range",
 ]
 
 
@@ -41,9 +42,13 @@ def check_in_range(value: dt.date | dt.datetime, label: str, *, field: str | Non
         raise ValidationFailed(f"{label} must be a date {RANGE_TEXT}.", field=field)
 
 
-def _validate_range(value: Any) -> None:
+def validate_in_range(value: Any) -> None:
+    """Model and form field validator: the admin's forms keep to the range too."""
     if isinstance(value, dt.date) and not in_range(value):
         raise ValidationError(f"Enter a date {RANGE_TEXT}.", code="out_of_range")
+
+
+_validate_range = validate_in_range
 
 
 class BoundedDateField(forms.DateField):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from bakeplanner.dates import validate_in_range
 from bakeplanner.fields import TimeStamped
 from bakeplanner.models import HouseholdOwned
 from bakeplanner.names import NameKeyed
@@ -13,7 +14,7 @@ from production.models import FinishedGood, Recipe
 
 class Event(NameKeyed, HouseholdOwned, TimeStamped):
     name = models.CharField(max_length=120)
-    event_date = models.DateField()
+    event_date = models.DateField(validators=[validate_in_range])
     slug = models.SlugField(max_length=140)
     notes = models.TextField(blank=True)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from bakeplanner.dates import validate_in_range
 from bakeplanner.fields import (
     TimeStamped,
     base_quantity_field,
@@ -105,7 +106,7 @@ class Purchase(HouseholdOwned, TimeStamped):
     """Immutable once any of its stock is used."""
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="purchases")
-    purchased_on = models.DateField()
+    purchased_on = models.DateField(validators=[validate_in_range])
     packages = models.DecimalField(max_digits=12, decimal_places=3)
     price_per_package = models.DecimalField(max_digits=12, decimal_places=4)
     supplier = models.CharField(max_length=120, blank=True)
@@ -142,7 +143,7 @@ class InventoryLot(HouseholdOwned):
     quantity_initial = base_quantity_field()
     quantity_remaining = base_quantity_field()
     cost_per_unit = unit_cost_field()
-    received_on = models.DateField()
+    received_on = models.DateField(validators=[validate_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LotQuerySet.as_manager()
@@ -409,7 +410,7 @@ class ProductionRun(HouseholdOwned):
     loss_category = models.CharField(max_length=20, choices=LOSS_CHOICES, blank=True)
     loss_notes = models.TextField(blank=True)
     status = models.CharField(max_length=14, choices=STATUS_CHOICES)
-    produced_at = models.DateTimeField()
+    produced_at = models.DateTimeField(validators=[validate_in_range])
     notes = models.TextField(blank=True)
     total_ingredient_cost = money_field()
     per_unit_cost = money_field()
@@ -468,7 +469,7 @@ class AssemblyRun(HouseholdOwned):
         related_name="assembly_runs",
     )
     quantity = models.PositiveIntegerField()
-    assembled_at = models.DateTimeField()
+    assembled_at = models.DateTimeField(validators=[validate_in_range])
     notes = models.TextField(blank=True)
     component_cost = money_field()
     packaging_cost = money_field()

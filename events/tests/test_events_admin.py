@@ -89,3 +89,22 @@ def test_admin_action_refuses_a_skip_and_changes_nothing(gift_world, staff_clien
 def test_admin_is_staff_only(member_client):
     response = member_client.get(reverse("admin:events_event_changelist"))
     assert response.status_code == 302
+
+
+def test_admin_refuses_an_event_date_outside_the_accepted_years(gift_world, staff_client):
+    event = Event.objects.filter(household=gift_world.household).first()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = staff_client.post(
+        url,
+        {
+            "household": event.household_id,
+            "name": event.name,
+            "slug": event.slug,
+            "event_date": "9999-12-31",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "between 1900 and 2200" in response.content.decode()
+    event.refresh_from_db()
+    assert event.event_date.year < 2200
