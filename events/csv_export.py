@@ -22,6 +22,8 @@ from django.core.management.base import CommandError, OutputWrapper
 
 from bakeplanner.errors import DomainError
 from bakeplanner.models import Household
+from bakeplanner.names import name_key
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx, unit_of_work
 from events.models import Event
 from events.services.reports import get_event_packing_list, get_event_summary
@@ -266,7 +268,7 @@ def default_filename(event: Event, suffix: str) -> str:
 
 
 def find_household(text: str | None) -> Household:
-    """The household named (case-insensitive) or numbered; the only one when not given."""
+    """The household named (compared as names are) or numbered; the only one when not given."""
     if text is None or not str(text).strip():
         households = list(Household.objects.order_by("pk")[:2])
         if not households:
@@ -278,22 +280,24 @@ def find_household(text: str | None) -> Household:
             )
         return households[0]
     text = str(text).strip()
-    if text.isdigit():
-        found = Household.objects.filter(pk=int(text)).first()
+    household_id = whole_number_or_none(text)
+    if household_id is not None:
+        found = Household.objects.filter(pk=household_id).first()
         if found is not None:
             return found
-    found = Household.objects.filter(name__iexact=text).first()
+    key = name_key(text)
+    found = next((h for h in Household.objects.order_by("pk") if name_key(h.name) == key), None)
     if found is None:
         raise CommandError(f"No household named or numbered {one_line(text)!r}.")
     return found
 
 
 def find_event(tx: Tx, text: str) -> Event:
-    """The household's event with this slug, else with this name (case-insensitive)."""
+    """The household's event with this slug, else with this name (compared as names are)."""
     tx.require()
     wanted = str(text).strip()
     events = tx.objects(Event)
-    found = events.filter(slug=wanted).first() or events.filter(name__iexact=wanted).first()
+    found = events.filter(slug=wanted).first() or events.filter(name_key=name_key(wanted)).first()
     if found is None:
         raise CommandError(
             f"No event named or with slug {one_line(wanted)!r} in household "

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
 from events import forms
@@ -202,7 +203,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 filter=Q(assignments__fulfillment_status=Assignment.DELIVERED),
             ),
         )
-        selected = int(year) if year.isdigit() and int(year) in years else None
+        selected = whole_number_or_none(year)
+        selected = selected if selected in years else None
         if selected is not None:
             events = events.filter(event_date__year=selected)
         ctx = {
@@ -483,10 +485,10 @@ def production_target_set(request: HttpRequest, pk: int) -> HttpResponse:
         event = _or_404(get_event_by_id, tx, pk)
         recipes = _recipe_choices(tx)
         initial: dict[str, Any] = {}
-        recipe_id = request.GET.get("recipe", "")
-        if recipe_id.isdigit():
+        recipe_id = whole_number_or_none(request.GET.get("recipe"))
+        if recipe_id is not None:
             for target in get_production_targets(tx, event.pk):
-                if target.recipe_id == int(recipe_id):
+                if target.recipe_id == recipe_id:
                     initial = {
                         "recipe": target.recipe_id,
                         "target_batches": target.target_batches,
@@ -546,10 +548,10 @@ def assembly_target_set(request: HttpRequest, pk: int) -> HttpResponse:
         event = _or_404(get_event_by_id, tx, pk)
         goods = _good_choices(tx)
         initial: dict[str, Any] = {}
-        good_id = request.GET.get("finished_good", "")
-        if good_id.isdigit():
+        good_id = whole_number_or_none(request.GET.get("finished_good"))
+        if good_id is not None:
             for target in get_assembly_targets(tx, event.pk):
-                if target.finished_good_id == int(good_id):
+                if target.finished_good_id == good_id:
                     initial = {
                         "finished_good": target.finished_good_id,
                         "target_quantity": target.target_quantity,

@@ -13,10 +13,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from bakeplanner.tests.test_every_url import ALL, _url, world  # noqa: F401 (world is a fixture)
+from bakeplanner.tests import test_every_url
+from bakeplanner.tests.test_every_url import ALL, _url
 from conftest import make_user
 from events.models import Event
 from production.models import AssemblyRun, ProductionRun
+
+world = test_every_url.world  # the seeded world fixture, shared
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -66,7 +69,7 @@ def test_every_html_page_carries_the_policy_and_nothing_it_forbids(
     name,
     kwargs,
     world,
-    member_client,  # noqa: F811 (the fixture imported above)
+    member_client,
 ):
     url = _url(name, kwargs, world) if kwargs else reverse(name)
     response = member_client.get(url)

@@ -17,6 +17,7 @@ from django import forms
 from django.utils import timezone
 
 from bakeplanner.dates import BoundedDateField
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import OneTimeFormMixin
 from bakeplanner.units import FAMILY_CHOICES, UNIT_CHOICES
 from production.models import FinishedGoodComponent, Ingredient, StockAdjustment
@@ -268,9 +269,10 @@ class ComponentForm(CatalogueForm):
     def clean_item(self) -> tuple[str, int]:
         kind, _, pk = self.cleaned_data["item"].partition(":")
         kinds = {c for c, _ in FinishedGoodComponent.TYPE_CHOICES}
-        if kind not in kinds or not pk.isdigit():
+        item_id = whole_number_or_none(pk)
+        if kind not in kinds or item_id is None:
             raise forms.ValidationError("Pick an item from the list.")
-        return kind, int(pk)
+        return kind, item_id
 
 
 class ComponentEditForm(CatalogueForm):

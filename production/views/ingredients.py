@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from production.forms import catalogue as forms
 from production.models import (
@@ -251,8 +252,9 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
 def purchase_create(request: HttpRequest) -> HttpResponse:
     ctx = read_context(request, lambda tx: {"products": product_choices(tx)})
     initial = {}
-    if request.GET.get("product", "").isdigit():
-        initial["product_id"] = int(request.GET["product"])
+    product_id = whole_number_or_none(request.GET.get("product"))
+    if product_id is not None:
+        initial["product_id"] = product_id
     form = forms.PurchaseForm(posted_data(request), products=ctx["products"], initial=initial)
     return form_page(
         request,
@@ -355,8 +357,9 @@ def inventory(request: HttpRequest) -> HttpResponse:
 def depletion_create(request: HttpRequest) -> HttpResponse:
     ctx = read_context(request, lambda tx: {"ingredients": ingredient_choices(tx)})
     initial = {}
-    if request.GET.get("ingredient", "").isdigit():
-        initial["ingredient_id"] = int(request.GET["ingredient"])
+    ingredient_id = whole_number_or_none(request.GET.get("ingredient"))
+    if ingredient_id is not None:
+        initial["ingredient_id"] = ingredient_id
     form = forms.DepletionForm(
         posted_data(request), ingredients=ctx["ingredients"], initial=initial
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from production.forms import catalogue as forms
 from production.models import (
@@ -78,8 +79,7 @@ def recipe_list(request: HttpRequest) -> HttpResponse:
 
 
 def recipe_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raw = request.GET.get("batches", "1")
-    batches = int(raw) if raw.isdigit() and 1 <= int(raw) <= 1000 else 1
+    batches = whole_number_or_none(request.GET.get("batches"), minimum=1, maximum=1000) or 1
 
     def build(tx: Tx) -> dict[str, Any]:
         ctx = get_recipe_detail(tx, pk)
