@@ -20,6 +20,8 @@ from bakeplanner.money import to_decimal
 from bakeplanner.tx import Tx
 from production.services.lookup import get_owned
 
+__all__: list[str] = []  # helpers, not services: callers import them from this module
+
 COST_PLACES = Decimal("0.000001")  # money columns keep 6 decimal places
 SCALE_PLACES = Decimal("0.001")  # the run's scale column
 MAX_BATCHES = 1000  # more than a household bakes in a season; larger is a typing slip
