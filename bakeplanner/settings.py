@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "bakeplanner",
     "production",
     "events",
+    "tooling",
 ]
 
 MIDDLEWARE = [

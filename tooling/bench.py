@@ -1,4 +1,5 @@
-"""The SPEC §14 benchmark: seed a household at scale S, then time reads, writes and pages.
+"""The benchmark of docs/performance.md: seed a household at scale S, then time reads, writes
+and pages.
 
 Run through `manage.py bench`; it works on a throwaway database so the real data is never
 touched. Writes are measured inside a unit of work that is rolled back, so every repetition
@@ -26,6 +27,36 @@ from django.utils import timezone
 from bakeplanner.households import add_member, create_household
 from bakeplanner.models import Household
 from bakeplanner.tx import Tx, unit_of_work
+from events.models import (
+    AssemblyTarget,
+    Assignment,
+    Event,
+    Package,
+    PackageItem,
+    ProductionTarget,
+    Recipient,
+)
+from events.services import (
+    clone_event,
+    get_event_cost_analysis,
+    get_event_summary,
+    get_events_with_progress,
+    get_shopping_list,
+)
+from production.models import (
+    FinishedGood,
+    FinishedGoodComponent,
+    FinishedUnit,
+    Ingredient,
+    InventoryLot,
+    Product,
+    ProductionRun,
+    Purchase,
+    Recipe,
+    RecipeComponent,
+    RecipeIngredient,
+)
+from production.services import record_assembly, record_batch_production
 
 
 class _Rollback(Exception):
@@ -46,29 +77,6 @@ class World:
 def seed(scale: int, *, rng_seed: int = 2026) -> World:
     """≈30·S ingredients, 10·S recipes, 5·S goods, 5·S packages, 50·S recipients, 9 events
     of 40·S assignments, runs for the past events."""
-    from events.models import (
-        AssemblyTarget,
-        Assignment,
-        Event,
-        Package,
-        PackageItem,
-        ProductionTarget,
-        Recipient,
-    )
-    from production.models import (
-        FinishedGood,
-        FinishedGoodComponent,
-        FinishedUnit,
-        Ingredient,
-        InventoryLot,
-        Product,
-        ProductionRun,
-        Purchase,
-        Recipe,
-        RecipeComponent,
-        RecipeIngredient,
-    )
-
     rng = random.Random(rng_seed + scale)
     household = create_household(f"Bench household S={scale}")
     user = get_user_model().objects.create_user(f"bench{scale}", password="bench-pass-123")
@@ -295,15 +303,6 @@ def measure(call: Callable[[], Any], repeat: int) -> tuple[int, float]:
 
 
 def operations(world: World) -> list[tuple[str, Callable[[], Any]]]:
-    from events.services import (
-        clone_event,
-        get_event_cost_analysis,
-        get_event_summary,
-        get_events_with_progress,
-        get_shopping_list,
-    )
-    from production.services import record_assembly, record_batch_production
-
     h, event_id = world.household, world.upcoming_event_id
 
     def read(fn: Callable[[Tx], Any]) -> Callable[[], Any]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Sum
 from django.test import Client
@@ -24,6 +25,22 @@ from django.utils import timezone
 
 from bakeplanner.households import add_member, create_household
 from bakeplanner.models import Household
+from events.models import Event
+from production.models import (
+    AssemblyFinishedUnitConsumption,
+    AssemblyRun,
+    FinishedGood,
+    FinishedGoodComponent,
+    FinishedUnit,
+    Ingredient,
+    InventoryLot,
+    Product,
+    ProductionConsumption,
+    ProductionRun,
+    Purchase,
+    Recipe,
+    RecipeIngredient,
+)
 
 
 @dataclass
@@ -56,21 +73,6 @@ class LoadResult:
 
 def seed_scarce(batches_possible: int = 12) -> LoadWorld:
     """A household whose flour covers only `batches_possible` batches of one recipe."""
-    from django.contrib.auth import get_user_model
-
-    from events.models import Event
-    from production.models import (
-        FinishedGood,
-        FinishedGoodComponent,
-        FinishedUnit,
-        Ingredient,
-        InventoryLot,
-        Product,
-        Purchase,
-        Recipe,
-        RecipeIngredient,
-    )
-
     household = create_household(f"Load test {timezone.now():%Y%m%d%H%M%S%f}")
     user = get_user_model().objects.create_user(f"load-{household.pk}", password="load-pass-123")
     add_member(household, user)
@@ -188,16 +190,6 @@ def run_load(world: LoadWorld, *, clients: int, seconds: float) -> LoadResult:
 
 def check_invariants(world: LoadWorld) -> list[str]:
     """Stock that left the lots equals what the ledgers say; counts equal runs in − out."""
-    from production.models import (
-        AssemblyFinishedUnitConsumption,
-        AssemblyRun,
-        FinishedGood,
-        FinishedUnit,
-        InventoryLot,
-        ProductionConsumption,
-        ProductionRun,
-    )
-
     problems = []
     for lot in InventoryLot.objects.filter(household=world.household):
         drawn = ProductionConsumption.objects.filter(lot=lot).aggregate(q=Sum("quantity"))["q"]

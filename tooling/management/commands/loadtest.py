@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=20.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bakeplanner.loadtest import run_load, seed_scarce
+        from tooling.loadtest import run_load, seed_scarce
 
         clients, seconds = options["clients"], options["seconds"]
         if not 1 <= clients <= 64:

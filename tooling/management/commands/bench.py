@@ -1,4 +1,5 @@
-"""`manage.py bench --scales 1,4,16`: the SPEC §14 benchmark on a throwaway database."""
+"""`manage.py bench --scales 1,4,16`: the benchmark of docs/performance.md on a
+throwaway database."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=7, help="Calls per operation.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bakeplanner import bench
+        from tooling import bench
 
         try:
             scales = [int(part) for part in options["scales"].split(",") if part.strip()]

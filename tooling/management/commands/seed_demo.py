@@ -11,6 +11,8 @@ from django.db import transaction
 from bakeplanner.households import add_member, create_household
 from bakeplanner.models import Household
 from bakeplanner.tx import unit_of_work
+from events.demo import seed_events
+from production.demo import seed_pantry
 
 DEMO_HOUSEHOLD = "Demo Household"
 DEMO_USER = "demo"
@@ -60,8 +62,5 @@ def remove_admin_access(user: Any) -> None:
 
 def seed_household(tx: Any) -> None:
     """Each app adds its part; every part skips what already exists."""
-    from events.demo import seed_events
-    from production.demo import seed_pantry
-
     pantry = seed_pantry(tx)
     seed_events(tx, pantry)

@@ -1,11 +1,11 @@
-"""A short load test through the web layer on PostgreSQL (SPEC §13 concurrency, issue 8)."""
+"""A short load test through the web layer on PostgreSQL: concurrent writers and readers."""
 
 from __future__ import annotations
 
 import pytest
 
-from bakeplanner.loadtest import run_load, seed_scarce
 from production.models import ProductionRun
+from tooling.loadtest import run_load, seed_scarce
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
