@@ -1,4 +1,4 @@
-"""The small named world every test can use (STYLE.md §9)."""
+"""The small named world every test can use."""
 
 from __future__ import annotations
 

@@ -6,7 +6,10 @@ from django.db import models
 
 
 def money_field(**kwargs: object) -> models.DecimalField:
-    """Costs: at least 6 decimal places (SPEC §3); only DTOs and displays round."""
+    """Costs: 6 decimal places; only DTOs and displays round.
+
+    See docs/design.md, "Money and rounding".
+    """
     kwargs.setdefault("default", Decimal("0"))
     return models.DecimalField(max_digits=18, decimal_places=6, **kwargs)  # type: ignore[arg-type]
 

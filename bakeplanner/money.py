@@ -1,4 +1,4 @@
-"""Money and quantity formatting at the DTO boundary (SPEC §3).
+"""Money and quantity formatting at the DTO boundary (docs/design.md, "Money and rounding").
 
 Internal arithmetic stays `Decimal`; only these helpers round, and only for output.
 """

@@ -1,4 +1,4 @@
-"""Units and exact Decimal conversion (SPEC §3).
+"""Units and exact Decimal conversion (docs/design.md, "Units and conversions").
 
 Three families, each with a base unit: weight (g), volume (ml), count (each). Volume and
 weight meet only through an ingredient's density in grams per cup. Every result is rounded

@@ -1,4 +1,4 @@
-"""Headless Chromium, driven by Selenium, against pytest-django's live server (SPEC §13).
+"""Headless Chromium, driven by Selenium, against pytest-django's live server.
 
 The browser is Debian's `chromium` with its `chromium-driver`; nothing is ever downloaded
 (Selenium Manager is bypassed by naming both binaries). When either is missing the browser

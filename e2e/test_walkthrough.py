@@ -1,4 +1,4 @@
-"""The main flow in a real browser (SPEC §13 "Browser", issue 8).
+"""The main flow in a real browser.
 
 A member logs in through the login form, plans an event, assigns a gift package to two
 recipients, applies the suggested targets, downloads the shopping list, is refused a bake the

@@ -1,4 +1,6 @@
-"""CSV files of event reports (SPEC §9), shared by the management commands and the web.
+"""CSV files of event reports, shared by the management commands and the web.
+
+The rules: docs/design.md, "CSV exports".
 
 Conventions: UTF-8 with a BOM, comma, RFC 4180 quoting, CRLF, one Title Case header row
 with units (`Estimated Cost (USD)`), plain decimals, ISO dates, empty cells for nothing,

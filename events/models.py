@@ -1,4 +1,7 @@
-"""Events, recipients, packages, assignments and targets (SPEC §4, events app)."""
+"""Events, recipients, packages, assignments and targets.
+
+See docs/design.md, "Events, recipients and packages".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The catalogue and what is made from it (SPEC §4, production app)."""
+"""The catalogue and what is made from it (docs/design.md, "Catalogue")."""
 
 from __future__ import annotations
 

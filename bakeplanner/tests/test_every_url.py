@@ -1,4 +1,4 @@
-"""SPEC §12 and §13 "Isolation", for every URL pattern the project has.
+"""Household isolation and roles, for every URL pattern the project has (docs/security.md).
 
 Another household's real ids answer 404 (never 403, which would confirm they exist),
 anonymous users are sent to login, and viewers cannot post anywhere but logout and

@@ -1,4 +1,7 @@
-"""Read-only units of work see one snapshot on PostgreSQL (SPEC §2)."""
+"""Read-only units of work see one snapshot on PostgreSQL.
+
+See docs/transactions.md, "Read-only units of work".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §2 and §13: callers own the transaction; services require its context."""
+"""Callers own the transaction; services require its context (docs/transactions.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Login, viewers, the admin and deployment checks (SPEC §12)."""
+"""Login, viewers, the admin and deployment checks (docs/security.md)."""
 
 from __future__ import annotations
 

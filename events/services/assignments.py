@@ -1,4 +1,6 @@
-"""Assignments: a recipient receives a package at an event (SPEC §4, §5.4).
+"""Assignments: a recipient receives a package at an event.
+
+See docs/design.md, "Events, recipients and packages".
 
 Writes lock rows in one order — event, then recipient(s) or the assignment, then package —
 so the duplicate check and the insert cannot interleave with another writer, and deleting

@@ -1,4 +1,7 @@
-"""Copy an event as the start of next year's plan (SPEC §5.4)."""
+"""Copy an event as the start of next year's plan.
+
+See docs/design.md, "Events, recipients and packages".
+"""
 
 from __future__ import annotations
 

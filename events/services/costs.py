@@ -1,4 +1,7 @@
-"""What an event's baking actually cost, and whether its packages can be packed now (SPEC §5.4)."""
+"""What an event's baking actually cost, and whether its packages can be packed now.
+
+See docs/design.md, "Estimated and actual costs".
+"""
 
 from __future__ import annotations
 

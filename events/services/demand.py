@@ -1,4 +1,4 @@
-"""The demand engine (SPEC §6): one computation of what an event needs.
+"""The demand engine: one computation of what an event needs (docs/design.md, "Demand engine").
 
 Assignments → finished goods (nested goods included) → finished units → batches (ceil) →
 the plan per recipe (target where set, else need) → remaining batches (plan − produced for
@@ -435,7 +435,7 @@ def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, 
 
 
 def remaining_ingredients(tx: Tx, demand: Demand) -> dict[int, IngredientDemand]:
-    """Ingredients of every recipe's remaining batches (SPEC §6.5)."""
+    """Ingredients of every recipe's remaining batches (step 6 of the demand engine)."""
     tx.require()
     roots = {r.recipe_id: r.name for r in demand.recipes.values() if r.remaining > 0}
     if not roots:
@@ -468,7 +468,7 @@ class PackagingDemand:
 
 
 def remaining_packaging(demand: Demand) -> dict[int, PackagingDemand]:
-    """Packaging for the goods still to assemble (plan − assembled for the event), SPEC §6.7."""
+    """Packaging for the goods still to assemble (plan − assembled for the event), step 7."""
     needs: dict[int, PackagingDemand] = {}
     goods = sorted(demand.goods.values(), key=lambda g: (g.name.lower(), g.finished_good_id))
     for good in goods:

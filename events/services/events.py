@@ -1,4 +1,4 @@
-"""Events: create, read, update and delete (SPEC §5.4).
+"""Events: create, read, update and delete (docs/design.md, "Events, recipients and packages").
 
 The validators below are shared by the other events service modules; they are plain
 helpers, not services, so they stay out of `__all__`.

@@ -1,4 +1,4 @@
-"""Fulfilment: pending → ready → delivered, forward only (SPEC §4, §5.4).
+"""Fulfilment: pending → ready → delivered, forward only (docs/design.md, "Fulfilment").
 
 Status changes are not gated on stock: a household may mark a package ready before it
 records the assembly.

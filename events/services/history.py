@@ -1,4 +1,4 @@
-"""What each recipient received, event by event (SPEC §5.4)."""
+"""What each recipient received, event by event, newest event first."""
 
 from __future__ import annotations
 

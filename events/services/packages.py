@@ -1,4 +1,7 @@
-"""Packages (what one recipient receives) and their contents (SPEC §4, §5.4)."""
+"""Packages (what one recipient receives) and their contents.
+
+See docs/design.md, "Events, recipients and packages".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Progress of events against their targets, and the multi-event dashboard (SPEC §5.4).
+"""Progress of events against their targets, and the multi-event dashboard.
+
+See docs/design.md, "Progress".
 
 Everything is computed for a set of events at once with a fixed number of queries, so a
 dashboard of fifty events costs what a dashboard of one does. Only an event's own,
@@ -214,7 +216,7 @@ def _as_date(value: Any, label: str) -> dt.date | None:
 def get_events_with_progress(
     tx: Tx,
     *,
-    filter: str = "active_future",  # noqa: A002 - the SPEC's parameter name
+    filter: str = "active_future",  # noqa: A002 - the keyword every caller passes
     date_from: Any = None,
     date_to: Any = None,
 ) -> list[dict[str, Any]]:

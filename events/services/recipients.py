@@ -1,4 +1,7 @@
-"""Recipients: the people who receive packages (SPEC §4, §5.4)."""
+"""Recipients: the people who receive packages.
+
+See docs/design.md, "Events, recipients and packages".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Event summary, planned cost estimates and the packing list (SPEC §5.4, §6.8).
+"""Event summary, planned cost estimates and the packing list.
+
+See docs/design.md, "Estimated and actual costs".
 
 Estimates: a finished unit ≈ its recipe's batch cost ÷ items per batch; a finished good ≈ its
 components (units, nested goods, packaging); a package ≈ its goods; an assignment ≈ package
@@ -142,7 +144,7 @@ def estimate_event(tx: Tx, event_id: Any) -> Estimate:
 
 
 def get_event_estimate(tx: Tx, event_id: int) -> dict[str, Any]:
-    """Planned cost per recipe batch, finished good, package and assignment (SPEC §6.8)."""
+    """Planned cost per recipe batch, finished good, package and assignment."""
     tx.require()
     return _estimate_dto(estimate_event(tx, event_id))
 
@@ -225,7 +227,7 @@ def get_event_package_count(tx: Tx, event_id: int) -> int:
 
 
 def get_event_summary(tx: Tx, event_id: int) -> dict[str, Any]:
-    """Planned cost, counts and cost per recipient (SPEC §5.4)."""
+    """Planned cost, counts and cost per recipient."""
     tx.require()
     return _summary_dto(tx, estimate_event(tx, event_id))
 

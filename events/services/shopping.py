@@ -1,4 +1,6 @@
-"""Shopping list and packaging needs of an event (SPEC §6.6, §6.7), from the demand engine.
+"""Shopping list and packaging needs of an event, from the demand engine.
+
+The rules: docs/design.md, "Shopping list".
 
 Per ingredient: needed (remaining batches through the sub-recipe trees, or packaging of the
 goods still to assemble), on hand (the lots' remaining stock), to buy, the recommended
@@ -240,7 +242,7 @@ def _shopping(
 
 
 def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) -> dict[str, Any]:
-    """What to buy for the event's remaining batches (and packaging), SPEC §6.6.
+    """What to buy for the event's remaining batches (and packaging).
 
     `items_count` counts every line (items and packaging), `items_with_shortfall` the lines
     with something to buy. A line whose price is missing has `price_missing` true, an

@@ -1,4 +1,4 @@
-"""Production and assembly targets of an event (SPEC §4, §5.4).
+"""Production and assembly targets of an event (docs/design.md, "Events, recipients and packages").
 
 `set_production_target` and `set_assembly_target` are upserts: one target per (event,
 recipe) and per (event, finished good). The suggested-targets service calls them.

@@ -319,7 +319,7 @@ def build_scaled_world(household, size: int) -> SimpleNamespace:
 
 
 def build_estimate_world(household) -> SimpleNamespace:
-    """Prices that make the §6.8 estimates easy to follow by hand.
+    """Prices that make the planned-cost estimates easy to follow by hand.
 
     Flour 0.002/g (1 kg on hand at 2.00, latest price the same), a box 0.50 (10 for 5.00,
     100 on hand). Bread: 500 g flour per batch, 10 rolls → a roll 0.10.

@@ -1,4 +1,4 @@
-"""Cloning an event (SPEC §5.4)."""
+"""Cloning an event (docs/design.md, "Events, recipients and packages")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cost analysis, production totals, packing checks and the dashboard summary (SPEC §5.4)."""
+"""Cost analysis, production totals, packing checks and the dashboard summary."""
 
 from __future__ import annotations
 

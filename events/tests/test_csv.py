@@ -1,4 +1,4 @@
-"""CSV exports and their commands (SPEC §9)."""
+"""CSV exports and their commands (docs/design.md, "CSV exports")."""
 
 from __future__ import annotations
 

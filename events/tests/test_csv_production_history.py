@@ -1,4 +1,4 @@
-"""`export_production_history` (SPEC §9 conventions)."""
+"""`export_production_history` (docs/design.md, "CSV exports")."""
 
 from __future__ import annotations
 

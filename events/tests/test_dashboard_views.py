@@ -1,4 +1,4 @@
-"""The dashboard home page (SPEC §7)."""
+"""The dashboard home page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The demand engine: goods → units → batches → plan (SPEC §6.1–6.4), hand-computed."""
+"""The demand engine: goods → units → batches → plan, hand-computed.
+
+See docs/design.md, "Demand engine", steps 1-5.
+"""
 
 from __future__ import annotations
 

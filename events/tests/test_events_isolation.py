@@ -1,4 +1,4 @@
-"""SPEC §12/§13: every events URL answers 404 to another household, sends anonymous users to
+"""Every events URL answers 404 to another household, sends anonymous users to
 login, and refuses viewers' POSTs with 403."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Recipient history (SPEC §5.4)."""
+"""Recipient history: what each recipient received, newest event first."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Planning pages: needs and suggested targets, shopping list, packaging, summary (SPEC §7)."""
+"""Planning pages: needs and suggested targets, shopping list, packaging, summary."""
 
 from __future__ import annotations
 

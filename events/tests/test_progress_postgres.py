@@ -1,4 +1,7 @@
-"""A read-only dashboard unit of work sees one snapshot on PostgreSQL (SPEC §13)."""
+"""A read-only dashboard unit of work sees one snapshot on PostgreSQL.
+
+See docs/transactions.md, "Read-only units of work".
+"""
 
 from __future__ import annotations
 

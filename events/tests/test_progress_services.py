@@ -1,4 +1,4 @@
-"""Progress against targets (SPEC §5.4, §15 last example)."""
+"""Progress against targets (docs/design.md, "Progress"; "Worked example", last case)."""
 
 from __future__ import annotations
 

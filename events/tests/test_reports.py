@@ -1,4 +1,4 @@
-"""Event summary, estimates (SPEC §5.4, §6.8) and the packing list."""
+"""Event summary, estimates (docs/design.md, "Estimated and actual costs") and the packing list."""
 
 from __future__ import annotations
 

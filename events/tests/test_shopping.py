@@ -1,4 +1,6 @@
-"""Shopping list and packaging needs (SPEC §6.5–6.7), against hand-computed figures.
+"""Shopping list and packaging needs, against hand-computed figures.
+
+The rules: docs/design.md, "Shopping list".
 
 See `demand_fixtures` for the arithmetic of the gift world.
 """

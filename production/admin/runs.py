@@ -33,7 +33,7 @@ from production.services import reverse_assembly_run, reverse_production_run
 
 
 class ReadOnlyMixin:
-    """History is never added, edited or deleted here (SPEC §4, §8)."""
+    """History is never added, edited or deleted here (docs/design.md, "Ledgers are history")."""
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -1,4 +1,6 @@
-"""Assembly: turning baked items, nested boxes and packaging into finished goods (SPEC §5.3).
+"""Assembly: turning baked items, nested boxes and packaging into finished goods.
+
+See docs/design.md, "Assembly runs".
 
 Finished units and nested goods leave their counts at their average unit cost; packaging
 leaves its lots oldest first. The good gains `quantity` and folds the cost into its average.
@@ -210,7 +212,7 @@ def _refuse_if_short(tx: Tx, operation: str, needs: list[_Need]) -> None:
 def assembly_dto(
     run: AssemblyRun, *, ledgers: dict[str, list[Any]] | None = None
 ) -> dict[str, Any]:
-    """The assembly DTO of SPEC §5.3 (the finished good must be loaded)."""
+    """An assembly run as a DTO, money and quantities as strings (the good loaded)."""
     dto: dict[str, Any] = {
         "id": run.pk,
         "finished_good_id": run.finished_good_id,

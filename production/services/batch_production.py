@@ -1,4 +1,6 @@
-"""Batch production: baking runs that consume the whole recipe tree FIFO (SPEC §5.2).
+"""Batch production: baking runs that consume the whole recipe tree FIFO.
+
+See docs/design.md, "Production runs".
 
 A run draws every ingredient of the recipe and its sub-recipes oldest lot first, writes one
 ledger row per lot drawn, stores what the recipe said when it was baked, adds the items that
@@ -146,7 +148,7 @@ def consumption_dto(row: ProductionConsumption) -> dict[str, Any]:
 def run_dto(
     run: ProductionRun, *, consumptions: list[ProductionConsumption] | None = None
 ) -> dict[str, Any]:
-    """The run DTO of SPEC §5.2 (recipe and finished unit must be loaded)."""
+    """A run as a DTO, money and quantities as strings (recipe and finished unit loaded)."""
     dto: dict[str, Any] = {
         "id": run.pk,
         "recipe_id": run.recipe_id,
@@ -249,7 +251,7 @@ def record_batch_production(
 
         recipe = get_owned(tx, Recipe, recipe_id)
         # Locked first: the count and average change at the end, and every writer of this
-        # unit takes its lock before any lot's (SPEC §2 fixed order).
+        # unit takes its lock before any lot's (docs/design.md, "Units of work").
         unit = get_owned(tx, FinishedUnit, finished_unit_id, label="Finished unit", lock=True)
         if unit.recipe_id != recipe.pk:
             raise ValidationFailed(

@@ -1,4 +1,4 @@
-"""Finished goods (gift boxes, tins, hampers) and their components (SPEC §4, §5.1).
+"""Finished goods (gift boxes, tins, hampers) and their components (docs/design.md, "Catalogue").
 
 A component is a finished unit (whole number), another finished good (whole number; goods
 never contain themselves, directly or through other goods) or a packaging ingredient (a

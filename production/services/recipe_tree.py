@@ -1,4 +1,4 @@
-"""A recipe's whole sub-recipe tree, multiplied out and converted to base units (SPEC §5.1).
+"""A recipe's whole sub-recipe tree, multiplied out and converted to base units.
 
 One query per nesting level (at most three) plus one for all the lines, whatever the size
 of the tree.

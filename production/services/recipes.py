@@ -1,4 +1,4 @@
-"""Recipes, their lines, sub-recipes and finished units (SPEC §4, §5.1).
+"""Recipes, their lines, sub-recipes and finished units (docs/design.md, "Catalogue").
 
 Sub-recipe trees stay at most three levels deep counting the top recipe, and never loop:
 both are checked on the whole household's graph before a component is written.

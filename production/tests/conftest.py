@@ -1,4 +1,7 @@
-"""The SPEC §15 world: flour and sugar, three purchases, Sugar Cookies (48 per batch)."""
+"""The reference world: flour and sugar, three purchases, Sugar Cookies (48 per batch).
+
+See docs/design.md, "Worked example".
+"""
 
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def buy(household, product, *, packages, price, on, base_quantity):
 
 @pytest.fixture
 def spec_world(household):
-    """SPEC §15 fixture, built with the ORM so every service test can start from it."""
+    """The worked example, built with the ORM so every service test can start from it."""
     h = household
     flour = Ingredient.objects.create(
         household=h,

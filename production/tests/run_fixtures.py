@@ -1,6 +1,6 @@
 """Worlds for the production and assembly run tests (imported explicitly by those tests).
 
-`assembly_world` extends the SPEC §15 world with baked cookies on hand, a packaging
+`assembly_world` extends the worked-example world with baked cookies on hand, a packaging
 ingredient in two lots, a cookie bag (6 cookies + 1 cellophane bag) and a gift tin
 (2 cookie bags + 1 tin).
 """

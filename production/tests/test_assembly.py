@@ -1,4 +1,7 @@
-"""Assembly (SPEC §5.3): finished units and nested goods at average cost, packaging FIFO."""
+"""Assembly: finished units and nested goods at average cost, packaging FIFO.
+
+See docs/design.md, "Assembly runs".
+"""
 
 from __future__ import annotations
 

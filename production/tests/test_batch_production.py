@@ -1,4 +1,7 @@
-"""Batch production (SPEC §5.2, §15): FIFO over the whole tree, ledger, yield, undo."""
+"""Batch production: FIFO over the whole tree, ledger, yield, undo.
+
+See docs/design.md, "Production runs" and "Worked example".
+"""
 
 from __future__ import annotations
 
@@ -70,7 +73,7 @@ def remaining(lot):
     return InventoryLot.objects.get(pk=lot.pk).quantity_remaining
 
 
-# --- SPEC §15 ------------------------------------------------------------------------------
+# --- Worked example (docs/design.md) ----------------------------------------------------------
 
 
 def test_spec_two_batches_with_four_lost(spec_world, tx):

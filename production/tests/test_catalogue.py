@@ -1,4 +1,4 @@
-"""Ingredients and products: creation, checks, updates, deletes (SPEC §5.1, §11)."""
+"""Ingredients and products: creation, checks, updates, deletes (docs/design.md, "Catalogue")."""
 
 from decimal import Decimal
 

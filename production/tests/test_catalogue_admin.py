@@ -1,4 +1,7 @@
-"""The admin for the catalogue: every model listed, history read-only (SPEC §8)."""
+"""The admin for the catalogue: every model listed, history read-only.
+
+See docs/design.md, "Ledgers are history".
+"""
 
 import pytest
 from django.test import Client
@@ -41,7 +44,7 @@ def staff_client(db):
 
 @pytest.fixture
 def audited(spec_world):
-    """SPEC world with some flour depleted (lot 1 drawn) and a box holding the cookie."""
+    """The worked example with some flour depleted (lot 1 drawn) and a box holding the cookie."""
     with unit_of_work(spec_world.household) as tx:
         record_depletion(tx, spec_world.flour.pk, 50, "g", reason="spoilage", notes="")
     box = FinishedGood.objects.create(household=spec_world.household, name="Box")

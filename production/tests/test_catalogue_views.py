@@ -29,7 +29,7 @@ from production.tests.conftest import buy
 
 @pytest.fixture
 def world(spec_world):
-    """SPEC §15 plus a sub-recipe, packaging and a gift box holding a nested tin."""
+    """The worked example plus a sub-recipe, packaging and a gift box holding a nested tin."""
     h = spec_world.household
     frosting = Recipe.objects.create(household=h, name="Frosting")
     RecipeIngredient.objects.create(

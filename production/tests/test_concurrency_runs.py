@@ -1,4 +1,4 @@
-"""Many people recording at once (SPEC §2, §13), on PostgreSQL with real threads.
+"""Many people recording at once (docs/transactions.md), on PostgreSQL with real threads.
 
 Each thread opens its own unit of work on its own connection. Stock covers only some of
 them: the row locks must make the rest fail cleanly, with no lot or count below zero and

@@ -1,4 +1,4 @@
-"""Finished goods and their components (SPEC §4, §5.1)."""
+"""Finished goods and their components (docs/design.md, "Catalogue")."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The inventory read: per ingredient on hand, lots oldest first and value (SPEC §5.1)."""
+"""The inventory read: per ingredient on hand, lots oldest first and value."""
 
 import datetime as dt
 import json

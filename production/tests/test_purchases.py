@@ -1,4 +1,7 @@
-"""Purchases create lots; purchases are immutable once drawn from (SPEC §4, §15)."""
+"""Purchases create lots; purchases are immutable once drawn from.
+
+See docs/design.md, "Purchases and lots".
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -23,7 +26,7 @@ from production.services import (
 
 @pytest.fixture
 def pantry(household):
-    """SPEC §15 ingredients and products, with no purchases yet (list it before `tx`)."""
+    """The worked example's ingredients and products, no purchases yet (list it before `tx`)."""
     with unit_of_work(household) as tx:
         return _pantry(tx)
 

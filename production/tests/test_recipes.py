@@ -1,4 +1,4 @@
-"""Recipes, lines, sub-recipe trees and finished units (SPEC §4, §5.1, §11)."""
+"""Recipes, lines, sub-recipe trees and finished units (docs/design.md, "Catalogue")."""
 
 from decimal import Decimal
 

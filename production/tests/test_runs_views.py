@@ -1,4 +1,7 @@
-"""Run pages (SPEC §7, §8, §12): record with a stock check, history, detail, undo, admin."""
+"""Run pages: record with a stock check, history, detail, undo, admin.
+
+See docs/design.md, "Undoing runs" and "Roles".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Run reads see their own unit of work's writes; other connections do not (SPEC §2, §13)."""
+"""Run reads see their own unit of work's writes; other connections do not.
+
+See docs/transactions.md, "How the rule is tested".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Manual depletions and finished-stock adjustments, each audited (SPEC §4, §5.1)."""
+"""Manual depletions and finished-stock adjustments, each audited.
+
+See docs/design.md, "Stock adjustments and depletions".
+"""
 
 import json
 import logging

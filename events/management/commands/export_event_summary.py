@@ -1,4 +1,7 @@
-"""`manage.py export_event_summary EVENT`: planned cost per recipient as CSV (SPEC §9)."""
+"""`manage.py export_event_summary EVENT`: planned cost per recipient as CSV.
+
+See docs/design.md, "CSV exports".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`manage.py export_production_history`: every production run as CSV (SPEC §9)."""
+"""`manage.py export_production_history`: every production run as CSV.
+
+See docs/design.md, "CSV exports".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`manage.py export_shopping_list EVENT`: the event's shopping list as CSV (SPEC §9)."""
+"""`manage.py export_shopping_list EVENT`: the event's shopping list as CSV.
+
+See docs/design.md, "CSV exports".
+"""
 
 from __future__ import annotations
 
