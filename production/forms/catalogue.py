@@ -29,11 +29,11 @@ GroupedChoices = list[tuple[str, Choices]]
 UNIT_HELP = "Any unit that converts to the ingredient's stock unit."
 
 
-def _helper(label: str, *, danger: bool = False) -> FormHelper:
+def _helper(label: str) -> FormHelper:
     helper = FormHelper()
     helper.form_method = "post"
     button = Submit("submit", label)
-    button.field_classes = f"btn {'btn-danger' if danger else 'btn-primary'} btn-touch"
+    button.field_classes = "btn btn-primary btn-touch"
     helper.add_input(button)
     return helper
 
@@ -63,18 +63,10 @@ class CatalogueForm(forms.Form):
     """Base: a crispy helper with one submit button."""
 
     submit_label = "Save"
-    danger = False
 
     def __init__(self, *args: Any, submit_label: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label or self.submit_label, danger=self.danger)
-
-
-class ConfirmForm(CatalogueForm):
-    """A delete (or remove) confirmation: just the button."""
-
-    submit_label = "Delete"
-    danger = True
+        self.helper = _helper(submit_label or self.submit_label)
 
 
 # --- Ingredients and products ---------------------------------------------------------------

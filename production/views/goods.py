@@ -9,6 +9,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.pages import (
+    SMALL_HIDDEN,
+    delete_page,
+    form_page,
+    list_params,
+    object_or_404,
+    posted_data,
+    read_context,
+    sort_headers,
+)
 from bakeplanner.tx import Tx
 from production.forms import catalogue as forms
 from production.models import (
@@ -26,16 +36,7 @@ from production.services import (
     update_finished_good,
 )
 from production.services.lookup import get_owned
-from production.views.catalogue_common import (
-    SMALL_HIDDEN,
-    component_item_choices,
-    delete_page,
-    form_page,
-    list_params,
-    posted_data,
-    read_context,
-    sort_headers,
-)
+from production.views.choices import component_item_choices
 
 # --- Finished goods -------------------------------------------------------------------------
 
@@ -81,7 +82,7 @@ def finished_good_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def finished_good_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    good = read_context(request, lambda tx: {"g": get_owned(tx, FinishedGood, pk)})["g"]
+    good = object_or_404(request, FinishedGood, pk)
     initial = {"name": good.name, "description": good.description}
     form = forms.FinishedGoodForm(posted_data(request), initial=initial)
     back = reverse("production:finished_good_detail", args=[pk])
@@ -98,7 +99,7 @@ def finished_good_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def finished_good_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    good = read_context(request, lambda tx: {"g": get_owned(tx, FinishedGood, pk)})["g"]
+    good = object_or_404(request, FinishedGood, pk)
     return delete_page(
         request,
         "production/finished_good_delete.html",

@@ -11,6 +11,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.pages import (
+    SMALL_HIDDEN,
+    delete_page,
+    form_page,
+    list_params,
+    object_or_404,
+    posted_data,
+    read_context,
+    sort_headers,
+)
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from production.forms import catalogue as forms
@@ -42,17 +52,7 @@ from production.services import (
 )
 from production.services.inventory import product_label
 from production.services.lookup import get_owned
-from production.views.catalogue_common import (
-    SMALL_HIDDEN,
-    delete_page,
-    form_page,
-    ingredient_choices,
-    list_params,
-    posted_data,
-    product_choices,
-    read_context,
-    sort_headers,
-)
+from production.views.choices import ingredient_choices, product_choices
 
 # --- Ingredients ----------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def ingredient_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def ingredient_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    ingredient = object_or_404(request, Ingredient, pk)
     initial = {name: getattr(ingredient, name) for name in forms.IngredientForm.base_fields}
     form = forms.IngredientForm(posted_data(request), initial=initial)
     return form_page(
@@ -122,7 +122,7 @@ def ingredient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def ingredient_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    ingredient = object_or_404(request, Ingredient, pk)
     return delete_page(
         request,
         "production/ingredient_delete.html",
@@ -160,7 +160,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def product_create(request: HttpRequest, pk: int) -> HttpResponse:
-    ingredient = read_context(request, lambda tx: {"i": get_owned(tx, Ingredient, pk)})["i"]
+    ingredient = object_or_404(request, Ingredient, pk)
     form = forms.ProductForm(posted_data(request))
     return form_page(
         request,
@@ -391,7 +391,7 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
 
 def _adjust_page(request: HttpRequest, kind: str, pk: int, template: str) -> HttpResponse:
     model = FinishedUnit if kind == "finished_unit" else FinishedGood
-    item = read_context(request, lambda tx: {"item": get_owned(tx, model, pk)})["item"]
+    item = object_or_404(request, model, pk)
     if kind == "finished_unit":
         back = reverse("production:recipe_detail", args=[item.recipe_id])
     else:

@@ -10,6 +10,16 @@ from django.urls import reverse
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError
+from bakeplanner.pages import (
+    SMALL_HIDDEN,
+    delete_page,
+    form_page,
+    list_params,
+    object_or_404,
+    posted_data,
+    read_context,
+    sort_headers,
+)
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from production.forms import catalogue as forms
@@ -39,17 +49,7 @@ from production.services import (
     update_recipe_ingredient,
 )
 from production.services.lookup import get_owned
-from production.views.catalogue_common import (
-    SMALL_HIDDEN,
-    delete_page,
-    form_page,
-    ingredient_choices,
-    list_params,
-    posted_data,
-    read_context,
-    recipe_choices,
-    sort_headers,
-)
+from production.views.choices import ingredient_choices, recipe_choices
 
 # --- Recipes ----------------------------------------------------------------------------------
 
@@ -109,7 +109,7 @@ def recipe_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def recipe_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    recipe = read_context(request, lambda tx: {"r": get_owned(tx, Recipe, pk)})["r"]
+    recipe = object_or_404(request, Recipe, pk)
     initial = {name: getattr(recipe, name) for name in forms.RecipeEditForm.base_fields}
     form = forms.RecipeEditForm(posted_data(request), initial=initial)
     back = reverse("production:recipe_detail", args=[pk])
@@ -126,7 +126,7 @@ def recipe_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def recipe_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    recipe = read_context(request, lambda tx: {"r": get_owned(tx, Recipe, pk)})["r"]
+    recipe = object_or_404(request, Recipe, pk)
     return delete_page(
         request,
         "production/recipe_delete.html",
@@ -302,7 +302,7 @@ def finished_unit_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def finished_unit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    recipe = read_context(request, lambda tx: {"r": get_owned(tx, Recipe, pk)})["r"]
+    recipe = object_or_404(request, Recipe, pk)
     form = forms.FinishedUnitForm(posted_data(request))
     back = reverse("production:recipe_detail", args=[pk])
     return form_page(
@@ -318,7 +318,7 @@ def finished_unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def finished_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = read_context(request, lambda tx: {"u": get_owned(tx, FinishedUnit, pk)})["u"]
+    unit = object_or_404(request, FinishedUnit, pk)
     initial = {name: getattr(unit, name) for name in forms.FinishedUnitForm.base_fields}
     form = forms.FinishedUnitForm(posted_data(request), initial=initial)
     back = reverse("production:recipe_detail", args=[unit.recipe_id])
@@ -335,7 +335,7 @@ def finished_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def finished_unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = read_context(request, lambda tx: {"u": get_owned(tx, FinishedUnit, pk)})["u"]
+    unit = object_or_404(request, FinishedUnit, pk)
     back = reverse("production:recipe_detail", args=[unit.recipe_id])
     return delete_page(
         request,

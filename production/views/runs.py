@@ -8,24 +8,22 @@ work, bind and validate the form, then call the service in a write unit of work;
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
+from bakeplanner.pages import or_404, posted_data, show_error
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
-from bakeplanner.tx import Tx, request_tx
+from bakeplanner.tx import request_tx
 from production import services
 from production.forms.runs import (
     AssemblyRunForm,
@@ -33,7 +31,14 @@ from production.forms.runs import (
     ReverseRunForm,
     RunFilterForm,
 )
-from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
+from production.models import FinishedUnit, ProductionRun
+from production.services.history import (
+    get_assembly_run_choices,
+    get_assembly_run_extra,
+    get_history_filter_choices,
+    get_production_run_choices,
+    get_production_run_extra,
+)
 from production.services.lookup import get_owned
 from production.services.run_inputs import (
     MAX_BATCHES,
@@ -44,50 +49,15 @@ from production.services.run_inputs import (
 
 PAGE_SIZE = 25
 
-# Production never imports the events app: the model comes from the runs' foreign key.
-Event: Any = ProductionRun._meta.get_field("event").related_model
+# Where a service's argument name differs from the run forms' field name.
+RUN_FORM_FIELDS = {
+    "finished_unit_id": "finished_unit",
+    "finished_good_id": "finished_good",
+    "batches": "num_batches",
+}
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a read service; an id outside the household is a 404, never a 403."""
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
-
-
-def _show_error(form: Form, exc: DomainError) -> None:
-    """Put a service's message on the field it names, else on the whole form."""
-    field = getattr(exc, "field", None)
-    names = {
-        "finished_unit_id": "finished_unit",
-        "finished_good_id": "finished_good",
-        "batches": "num_batches",
-    }
-    field = names.get(field, field) if field else None
-    if field and field in form.fields:
-        form.add_error(field, str(exc))
-    else:
-        form.add_error(None, str(exc))
-
-
-def _event_choices(tx: Tx) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Upcoming events first (soonest first), then past ones (latest first)."""
-    today = timezone.localdate()
-    upcoming, past = [], []
-    for pk, name, on in (
-        tx.objects(Event).order_by("event_date", "name").values_list("pk", "name", "event_date")
-    ):
-        (upcoming if on >= today else past).append((pk, f"{name} ({on:%Y-%m-%d})"))
-    past.reverse()
-    return [(label, rows) for label, rows in (("Upcoming", upcoming), ("Past", past)) if rows]
-
-
-def _event_names(tx: Tx) -> dict[int, str]:
-    return dict(tx.objects(Event).values_list("pk", "name"))
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -129,29 +99,6 @@ def _json_error(message: str, status: int) -> JsonResponse:
 # --- Production: record -------------------------------------------------------------------
 
 
-def _production_choices(tx: Tx) -> dict[str, Any]:
-    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    items_per_batch: dict[int, int] = {}
-    recipe_of: dict[int, int] = {}
-    units = (
-        tx.objects(FinishedUnit)
-        .filter(recipe__archived=False)
-        .order_by("recipe__name", "name", "pk")
-        .values_list("pk", "name", "items_per_batch", "recipe_id", "recipe__name")
-    )
-    for pk, name, per_batch, recipe_id, recipe_name in units:
-        # The recipe is in the group heading too, but a chosen option shows only its own text.
-        groups[recipe_name].append((pk, f"{recipe_name}: {name} ({per_batch} per batch)"))
-        items_per_batch[pk] = per_batch
-        recipe_of[pk] = recipe_id
-    return {
-        "units": list(groups.items()),
-        "items_per_batch": items_per_batch,
-        "recipe_of": recipe_of,
-        "events": _event_choices(tx),
-    }
-
-
 def _initial_from_query(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
     """Links from other pages may preselect a baked item, a good or an event."""
     return {name: request.GET[name] for name in names if request.GET.get(name)}
@@ -160,9 +107,9 @@ def _initial_from_query(request: HttpRequest, names: tuple[str, ...]) -> dict[st
 @member_required
 def production_run_create(request: HttpRequest) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        choices = _production_choices(tx)
+        choices = get_production_run_choices(tx)
     form = ProductionRunForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial=_initial_from_query(request, ("finished_unit", "event", "num_batches")),
         units=choices["units"],
         items_per_batch=choices["items_per_batch"],
@@ -194,7 +141,7 @@ def production_run_create(request: HttpRequest) -> HttpResponse:
                     lambda run: reverse("production:production_run_detail", args=[run["id"]]),
                 )
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
             if isinstance(exc, InsufficientInventory):
                 # The same check the live panel runs, shown after the refused submit.
                 with request_tx(request, read_only=True) as tx:
@@ -255,7 +202,7 @@ def check_can_produce(request: HttpRequest) -> JsonResponse:
 def production_run_list(request: HttpRequest) -> HttpResponse:
     return _run_list(
         request,
-        item_model=Recipe,
+        kind="production",
         item_label="Recipe",
         item_filter="recipe_id",
         history=services.get_production_history,
@@ -267,7 +214,7 @@ def production_run_list(request: HttpRequest) -> HttpResponse:
 def _run_list(
     request: HttpRequest,
     *,
-    item_model: type[Recipe] | type[FinishedGood],
+    kind: Literal["production", "assembly"],
     item_label: str,
     item_filter: str,
     history: Callable[..., list[dict[str, Any]]],
@@ -277,10 +224,12 @@ def _run_list(
     """A filtered, paged run history (baking or assembly: the same page, other names)."""
     page = _page_number(request)
     with request_tx(request, read_only=True) as tx:
-        items = list(tx.objects(item_model).order_by("name", "pk").values_list("pk", "name"))
-        event_names = _event_names(tx)
+        choices = get_history_filter_choices(tx, kind)
+        event_names = choices["event_names"]
         events = sorted(event_names.items(), key=lambda item: item[1].lower())
-        form = RunFilterForm(request.GET or None, item_label=item_label, items=items, events=events)
+        form = RunFilterForm(
+            request.GET or None, item_label=item_label, items=choices["items"], events=events
+        )
         filters: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
@@ -302,21 +251,8 @@ def _run_list(
 
 def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        run = _or_404(services.get_production_run, tx, run_id)
-        extra = (
-            tx.objects(ProductionRun)
-            .filter(pk=run_id)
-            .values(
-                "recipe_snapshot",
-                "loss_notes",
-                "reversed_at",
-                "reversal_reason",
-                "recorded_by__username",
-                "event__name",
-                "finished_unit__item_unit",
-            )
-            .get()
-        )
+        run = or_404(services.get_production_run, tx, run_id)
+        extra = get_production_run_extra(tx, run_id)
     _for_display(run, "produced_at")
     return render(request, "production/production_run_detail.html", {"run": run, "extra": extra})
 
@@ -324,8 +260,8 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @member_required
 def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        run = _or_404(services.get_production_run, tx, run_id, include_consumptions=False)
-    form = ReverseRunForm(request.POST if request.method == "POST" else None, submit="Undo run")
+        run = or_404(services.get_production_run, tx, run_id, include_consumptions=False)
+    form = ReverseRunForm(posted_data(request), submit="Undo run")
     if request.method == "POST" and not run["reversed"] and form.is_valid():
         try:
             with request_tx(request) as tx:
@@ -333,7 +269,7 @@ def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
         except NotFound as exc:
             raise Http404(str(exc)) from None
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
         else:
             messages.success(
                 request,
@@ -348,17 +284,12 @@ def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
 # --- Assembly: record -----------------------------------------------------------------------
 
 
-def _assembly_choices(tx: Tx) -> dict[str, Any]:
-    goods = list(tx.objects(FinishedGood).order_by("name", "pk").values_list("pk", "name"))
-    return {"goods": goods, "events": _event_choices(tx)}
-
-
 @member_required
 def assembly_run_create(request: HttpRequest) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        choices = _assembly_choices(tx)
+        choices = get_assembly_run_choices(tx)
     form = AssemblyRunForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial=_initial_from_query(request, ("finished_good", "event", "quantity")),
         goods=choices["goods"],
         events=choices["events"],
@@ -383,7 +314,7 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
                     lambda run: reverse("production:assembly_run_detail", args=[run["id"]]),
                 )
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
             if isinstance(exc, InsufficientInventory | InsufficientStock):
                 with request_tx(request, read_only=True) as tx:
                     try:
@@ -430,7 +361,7 @@ def check_can_assemble(request: HttpRequest) -> JsonResponse:
 def assembly_run_list(request: HttpRequest) -> HttpResponse:
     return _run_list(
         request,
-        item_model=FinishedGood,
+        kind="assembly",
         item_label="Box or tin",
         item_filter="finished_good_id",
         history=services.get_assembly_history,
@@ -441,13 +372,8 @@ def assembly_run_list(request: HttpRequest) -> HttpResponse:
 
 def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        run = _or_404(services.get_assembly_run, tx, run_id)
-        extra = (
-            tx.objects(AssemblyRun)
-            .filter(pk=run_id)
-            .values("reversed_at", "reversal_reason", "recorded_by__username", "event__name")
-            .get()
-        )
+        run = or_404(services.get_assembly_run, tx, run_id)
+        extra = get_assembly_run_extra(tx, run_id)
     _for_display(run, "assembled_at")
     return render(request, "production/assembly_run_detail.html", {"run": run, "extra": extra})
 
@@ -455,8 +381,8 @@ def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @member_required
 def assembly_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
-        run = _or_404(services.get_assembly_run, tx, run_id, include_consumptions=False)
-    form = ReverseRunForm(request.POST if request.method == "POST" else None, submit="Undo packing")
+        run = or_404(services.get_assembly_run, tx, run_id, include_consumptions=False)
+    form = ReverseRunForm(posted_data(request), submit="Undo packing")
     if request.method == "POST" and not run["reversed"] and form.is_valid():
         try:
             with request_tx(request) as tx:
@@ -464,7 +390,7 @@ def assembly_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
         except NotFound as exc:
             raise Http404(str(exc)) from None
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
         else:
             messages.success(
                 request,
