@@ -1,4 +1,4 @@
-"""Ingredients and products: create, change, delete and list them (SPEC §4, §5.1, §11)."""
+"""Ingredients and products: create, change, delete and list them (docs/design.md, "Catalogue")."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from production.services.lookup import (
     clean_name,
     clean_text,
     get_owned,
+    household_lots,
     sort_ordering,
     usage,
     usage_sentence,
@@ -297,10 +298,11 @@ def get_ingredient_detail(tx: Tx, ingredient_id: int) -> dict[str, Any]:
         .order_by("-preferred", "brand", "name", "package_quantity")
     )
     lots = list(
-        tx.objects(InventoryLot)
-        .filter(ingredient=ingredient, quantity_remaining__gt=0)
+        household_lots(tx)
+        .with_stock()
+        .filter(ingredient=ingredient)
         .select_related("product", "purchase")
-        .order_by("received_on", "id")
+        .fifo()
     )
     lines = list(
         tx.objects(RecipeIngredient)

@@ -1,4 +1,4 @@
-"""Cost estimates at current prices (SPEC §5.1, §6.8).
+"""Cost estimates at current prices (docs/design.md, "Estimated and actual costs").
 
 An estimate charges what FIFO would charge for the stock on hand (oldest lots first) and the
 latest purchase price per base unit for the rest. An ingredient that was never bought has no
@@ -19,7 +19,7 @@ from bakeplanner.money import cost_to_string, qty_to_string
 from bakeplanner.tx import Tx
 from production.models import FinishedUnit, Ingredient, InventoryLot
 from production.services.inventory import line_cost, plan_fifo
-from production.services.lookup import clean_whole_number
+from production.services.lookup import clean_whole_number, household_lots
 from production.services.recipe_tree import IngredientNeed, recipe_needs
 
 __all__ = ["estimate_recipe_cost"]
@@ -68,9 +68,10 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
     tx.require()
     ids = sorted(set(ingredient_ids))
     latest_cost = Subquery(
-        tx.raw_objects(InventoryLot)
+        household_lots(tx)
         .filter(ingredient=OuterRef("pk"))
-        .order_by("-received_on", "-id")
+        .fifo()
+        .reverse()  # newest first
         .values("cost_per_unit")[:1]
     )
     ingredients: dict[int, Ingredient] = {}
@@ -79,11 +80,7 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
         ingredients[ingredient.pk] = ingredient
         latest[ingredient.pk] = ingredient.latest_cost  # type: ignore[attr-defined]
     lots: dict[int, list[InventoryLot]] = {i: [] for i in ingredients}
-    for lot in (
-        tx.objects(InventoryLot)
-        .filter(ingredient_id__in=ids, quantity_remaining__gt=0)
-        .order_by("received_on", "id")
-    ):
+    for lot in household_lots(tx).with_stock().filter(ingredient_id__in=ids).fifo():
         lots[lot.ingredient_id].append(lot)
     return PriceBook(ingredients=ingredients, lots=lots, latest=latest)
 

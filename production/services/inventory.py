@@ -1,4 +1,6 @@
-"""FIFO stock: on-hand quantities and consumption of inventory lots (SPEC §5.1).
+"""FIFO stock: on-hand quantities and consumption of inventory lots.
+
+See docs/design.md, "FIFO consumption".
 
 Every write that moves stock locks the lots it may draw (`select_for_update`, in primary
 key order so two writers never wait on each other in opposite orders) before it checks
@@ -21,7 +23,7 @@ from bakeplanner.money import cost_to_string, qty_to_string, to_decimal
 from bakeplanner.tx import Tx
 from bakeplanner.units import to_base
 from production.models import Ingredient, InventoryLot
-from production.services.lookup import get_owned
+from production.services.lookup import get_owned, household_lots
 
 __all__ = ["consume_fifo", "get_inventory", "get_on_hand"]
 
@@ -81,15 +83,18 @@ class FifoPlan:
 def lots_for(tx: Tx, ingredient_ids: Iterable[int], *, lock: bool) -> dict[int, list[InventoryLot]]:
     """Lots with stock per ingredient, oldest first; locked in primary-key order when asked."""
     ids = sorted(set(ingredient_ids))
-    queryset = tx.objects(InventoryLot).filter(ingredient_id__in=ids, quantity_remaining__gt=0)
+    queryset = household_lots(tx).with_stock().filter(ingredient_id__in=ids)
     if lock:
-        # A fixed lock order (by id) keeps concurrent recorders from deadlocking.
-        queryset = queryset.select_for_update().order_by("id")
+        # Locks are taken in id order, a fixed order that keeps concurrent recorders from
+        # deadlocking; the rows are then put in FIFO order, the order of `fifo()`.
+        rows = sorted(
+            queryset.select_for_update().order_by("id"), key=lambda lot: (lot.received_on, lot.pk)
+        )
+    else:
+        rows = list(queryset.fifo())
     by_ingredient: dict[int, list[InventoryLot]] = {i: [] for i in ids}
-    for lot in queryset:
+    for lot in rows:
         by_ingredient[lot.ingredient_id].append(lot)
-    for lots in by_ingredient.values():
-        lots.sort(key=lambda lot: (lot.received_on, lot.pk))
     return by_ingredient
 
 
@@ -254,10 +259,11 @@ def get_inventory(
     ingredient_list = list(ingredients)
     lots_by_ingredient: dict[int, list[InventoryLot]] = {i.pk: [] for i in ingredient_list}
     lots = (
-        tx.objects(InventoryLot)
-        .filter(quantity_remaining__gt=0, ingredient__in=ingredients)
+        household_lots(tx)
+        .with_stock()
+        .filter(ingredient__in=ingredients)
         .select_related("product")
-        .order_by("received_on", "id")
+        .fifo()
     )
     for lot in lots:
         lots_by_ingredient[lot.ingredient_id].append(lot)

@@ -1,4 +1,6 @@
-"""Household-scoped fetches and the input checks every catalogue service shares (SPEC §11).
+"""Household-scoped fetches and the input checks every catalogue service shares.
+
+See docs/design.md, "Errors and bad input".
 
 Nothing here is a public service (the module's `__all__` is empty): these helpers are used by
 the services of this package, which call `tx.require()` before reaching them.
@@ -9,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models.fields.reverse_related import ForeignObjectRel
 
 from bakeplanner.dates import check_in_range
 from bakeplanner.errors import NotFound, ValidationFailed
 from bakeplanner.money import to_decimal
 from bakeplanner.tx import Tx
+from production.models import AssemblyRun, InventoryLot, LotQuerySet, ProductionRun, RunQuerySet
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,8 +49,30 @@ def get_owned(
         queryset = queryset.select_for_update()
     try:
         return queryset.get(pk=key)
-    except model.DoesNotExist:  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:  # the model's own DoesNotExist
         raise NotFound(name, pk) from None
+
+
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's own field `name` (a reverse relation has no column to check against)."""
+    column = model._meta.get_field(name)
+    if not isinstance(column, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a column.")
+    return column
+
+
+def household_lots(tx: Tx) -> LotQuerySet:
+    """The household's inventory lots, with the lot filters (`with_stock()`, `fifo()`) at hand."""
+    return cast(LotQuerySet, tx.objects(InventoryLot))
+
+
+Run = TypeVar("Run", ProductionRun, AssemblyRun)
+
+
+def household_runs(tx: Tx, model: type[Run]) -> RunQuerySet[Run]:
+    """The household's production or assembly runs, with the run filters (`not_reversed()`,
+    `for_event()`) at hand (the models' default manager is built from `RunQuerySet`)."""
+    return cast("RunQuerySet[Run]", tx.objects(model))
 
 
 # --- Input checks --------------------------------------------------------------------------
@@ -73,7 +100,7 @@ def clean_name(
     value: Any, model: type[models.Model], *, field: str = "name", label: str = "Name"
 ) -> str:
     """A required name that fits the model's column."""
-    max_length = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+    max_length = _column(model, field).max_length
     return clean_text(value, label, field=field, max_length=max_length, required=True)
 
 
@@ -101,9 +128,11 @@ def clean_decimal(
             raise ValidationFailed(f"{label} cannot be negative.", field=field)
     elif amount <= 0:
         raise ValidationFailed(f"{label} must be more than zero.", field=field)
-    column_field = model._meta.get_field(column)
-    places: int = column_field.decimal_places  # type: ignore[union-attr]
-    whole_digits: int = column_field.max_digits - places  # type: ignore[union-attr]
+    column_field = _column(model, column)
+    if not isinstance(column_field, models.DecimalField):
+        raise TypeError(f"{model.__name__}.{column} is not a decimal column.")
+    places = column_field.decimal_places
+    whole_digits = column_field.max_digits - places
     if amount >= Decimal(10) ** whole_digits:
         limit = Decimal(10) ** whole_digits - Decimal(1).scaleb(-places)
         raise ValidationFailed(f"{label} is too large (at most {limit:f}).", field=field)
@@ -227,6 +256,8 @@ def usage(tx: Tx, instance: models.Model, *, skip: Iterable[str] = ()) -> list[s
     counts: dict[tuple[str, str], int] = {}
     for relation in instance._meta.get_fields(include_hidden=True):
         if not (relation.auto_created and not relation.concrete):
+            continue
+        if not isinstance(relation, ForeignObjectRel):  # the reverse side of a relation
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
