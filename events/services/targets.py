@@ -42,24 +42,14 @@ def set_production_target(
         # same target at once never collide on the unique constraint.
         event = get_owned(tx, Event, event_id, lock=True)
         recipe = get_owned(tx, Recipe, recipe_id)
-        target = tx.objects(ProductionTarget).filter(event=event, recipe=recipe).first()
-        if target is None:
-            target = ProductionTarget(
-                household=tx.household,
-                event=event,
-                recipe=recipe,
-                target_batches=batches,
-                notes=text,
-            )
-            target.save(using=tx.using)
-            op.add(created=True)
-        else:
-            target.target_batches = batches
-            target.notes = text
-            target.save(using=tx.using, update_fields=["target_batches", "notes", "updated_at"])
-            op.add(created=False)
+        target, created = tx.objects(ProductionTarget).update_or_create(
+            household=tx.household,
+            event=event,
+            recipe=recipe,
+            defaults={"target_batches": batches, "notes": text},
+        )
         target.recipe = recipe
-        op.add(target_id=target.pk, target_batches=batches)
+        op.add(created=created, target_id=target.pk, target_batches=batches)
     return target
 
 
@@ -75,24 +65,14 @@ def set_assembly_target(
         text = clean_text(notes)
         event = get_owned(tx, Event, event_id, lock=True)  # serialises upserts, as above
         good = get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
-        target = tx.objects(AssemblyTarget).filter(event=event, finished_good=good).first()
-        if target is None:
-            target = AssemblyTarget(
-                household=tx.household,
-                event=event,
-                finished_good=good,
-                target_quantity=quantity,
-                notes=text,
-            )
-            target.save(using=tx.using)
-            op.add(created=True)
-        else:
-            target.target_quantity = quantity
-            target.notes = text
-            target.save(using=tx.using, update_fields=["target_quantity", "notes", "updated_at"])
-            op.add(created=False)
+        target, created = tx.objects(AssemblyTarget).update_or_create(
+            household=tx.household,
+            event=event,
+            finished_good=good,
+            defaults={"target_quantity": quantity, "notes": text},
+        )
         target.finished_good = good
-        op.add(target_id=target.pk, target_quantity=quantity)
+        op.add(created=created, target_id=target.pk, target_quantity=quantity)
     return target
 
 
