@@ -8,9 +8,10 @@ setup:
 	scripts/setup.sh
 	$(PY) manage.py migrate --no-input -v 0
 
+# Seeding is quiet (LOG_LEVEL=… shows every seeded row); the login is printed last.
 run: setup
-	$(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py seed_demo --verbosity $(if $(LOG_LEVEL),2,1)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py rundemo $(HOST)
 
 test:
 	scripts/test.sh
@@ -23,6 +24,8 @@ lint:
 	scripts/setup.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+	.venv/bin/lint-imports
 
 bench: setup
 	$(PY) manage.py bench --scales 1,4,16

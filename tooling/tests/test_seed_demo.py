@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -73,3 +75,28 @@ def test_demo_user_cannot_open_the_admin(client: Client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_logs_no_seeded_rows_at_the_default_verbosity(caplog, capsys):
+    with caplog.at_level(logging.INFO):
+        call_command("seed_demo")
+    assert [r.getMessage() for r in caplog.records if r.levelno < logging.WARNING] == []
+    assert "Log in as demo / bake-demo-2026" in capsys.readouterr().out
+    assert Recipe.objects.count() >= 12
+
+
+@pytest.mark.django_db
+def test_seed_demo_logs_every_seeded_row_at_verbosity_2(caplog):
+    with caplog.at_level(logging.INFO):
+        call_command("seed_demo", verbosity=2)
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("bakeplanner.")]
+    assert messages.count("create_recipe success") == Recipe.objects.count()
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_the_app_log_level_back_afterwards():
+    logger = logging.getLogger("bakeplanner")
+    before = logger.level
+    call_command("seed_demo")
+    assert logger.level == before
