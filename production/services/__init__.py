@@ -40,6 +40,13 @@ from production.services.goods import (
     update_component,
     update_finished_good,
 )
+from production.services.history import (
+    get_assembly_run_choices,
+    get_assembly_run_extra,
+    get_history_filter_choices,
+    get_production_run_choices,
+    get_production_run_extra,
+)
 from production.services.inventory import (
     consume_fifo,
     get_inventory,
@@ -99,12 +106,17 @@ __all__ = [
     "estimate_recipe_cost",
     "get_assembly_history",
     "get_assembly_run",
+    "get_assembly_run_choices",
+    "get_assembly_run_extra",
     "get_finished_good_detail",
+    "get_history_filter_choices",
     "get_ingredient_detail",
     "get_inventory",
     "get_on_hand",
     "get_production_history",
     "get_production_run",
+    "get_production_run_choices",
+    "get_production_run_extra",
     "get_recipe_detail",
     "get_recipe_ingredients",
     "list_adjustments",
