@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 
 from bakeplanner.errors import ValidationFailed
@@ -35,7 +35,7 @@ def create_household(name: str) -> Household:
         raise ValidationFailed(f"A household named {clean!r} already exists.") from None
 
 
-def add_member(household: Household, user: AbstractBaseUser, role: str = "member") -> Membership:
+def add_member(household: Household, user: User, role: str = "member") -> Membership:
     """Put a user in a household; a user belongs to exactly one household."""
     if role not in ROLES:
         raise ValidationFailed(f"Unknown role {role!r}: use member or viewer.", field="role")
@@ -52,10 +52,11 @@ def add_member(household: Household, user: AbstractBaseUser, role: str = "member
     return Membership.objects.create(user=user, household=household, role=role)
 
 
-def membership_of(user: AbstractBaseUser) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
+def membership_of(user: User | AnonymousUser | None) -> Membership | None:
+    # An anonymous visitor (or a request without the auth middleware) has no household.
+    if not isinstance(user, User):
         return None
     try:
-        return user.membership  # type: ignore[attr-defined]
+        return user.membership
     except Membership.DoesNotExist:
         return None

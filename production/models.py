@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -364,11 +365,14 @@ class FinishedGoodComponent(HouseholdOwned, TimeStamped):
 # --- Runs and ledgers -------------------------------------------------------------------
 
 
-class RunQuerySet(models.QuerySet):
-    def not_reversed(self) -> RunQuerySet:
+_Run = TypeVar("_Run", "ProductionRun", "AssemblyRun")
+
+
+class RunQuerySet(models.QuerySet[_Run]):
+    def not_reversed(self) -> Self:
         return self.filter(reversed_at__isnull=True)
 
-    def for_event(self, event_id: int) -> RunQuerySet:
+    def for_event(self, event_id: int) -> Self:
         return self.filter(event_id=event_id)
 
 

@@ -16,7 +16,7 @@ from events.models import Assignment, Event, PackageItem
 from events.services.progress import overall_of, progress_for
 from events.services.reports import estimate_event
 from production.models import AssemblyRun, ProductionRun, Recipe
-from production.services.lookup import get_owned
+from production.services.lookup import get_owned, household_runs
 
 __all__ = [
     "can_assemble_package",
@@ -33,7 +33,7 @@ def get_production_total(tx: Tx, event_id: int, recipe_id: int) -> dict[str, Any
     event = get_owned(tx, Event, event_id)
     recipe = get_owned(tx, Recipe, recipe_id)
     totals = (
-        tx.objects(ProductionRun)
+        household_runs(tx, ProductionRun)
         .not_reversed()
         .filter(event=event, recipe=recipe)
         .aggregate(batches=Sum("num_batches"), cost=Sum("total_ingredient_cost"))
@@ -79,7 +79,7 @@ def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
     tx.require()
     event = get_owned(tx, Event, event_id)
     production = list(
-        tx.objects(ProductionRun)
+        household_runs(tx, ProductionRun)
         .not_reversed()
         .filter(event=event)
         .values("recipe_id", "recipe__name")
@@ -87,7 +87,7 @@ def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
         .order_by("recipe__name", "recipe_id")
     )
     assembly = list(
-        tx.objects(AssemblyRun)
+        household_runs(tx, AssemblyRun)
         .not_reversed()
         .filter(event=event)
         .values("finished_good_id", "finished_good__name")
@@ -135,7 +135,7 @@ def _actual_costs_by_event(tx: Tx, event_ids: list[int]) -> dict[int, Decimal]:
     """Ingredients plus packaging actually consumed per event (non-reversed runs)."""
     totals: dict[int, Decimal] = dict.fromkeys(event_ids, Decimal(0))
     for row in (
-        tx.objects(ProductionRun)
+        household_runs(tx, ProductionRun)
         .not_reversed()
         .filter(event_id__in=event_ids)
         .values("event_id")
@@ -143,7 +143,7 @@ def _actual_costs_by_event(tx: Tx, event_ids: list[int]) -> dict[int, Decimal]:
     ):
         totals[row["event_id"]] += to_decimal(row["total"])
     for row in (
-        tx.objects(AssemblyRun)
+        household_runs(tx, AssemblyRun)
         .not_reversed()
         .filter(event_id__in=event_ids)
         .values("event_id")
@@ -204,7 +204,7 @@ def get_recipe_cost_breakdown(tx: Tx, event_id: int) -> list[dict[str, Any]]:
     estimate = estimate_event(tx, event.pk)
     actual_by_recipe = {
         row["recipe_id"]: to_decimal(row["total"])
-        for row in tx.objects(ProductionRun)
+        for row in household_runs(tx, ProductionRun)
         .not_reversed()
         .filter(event=event)
         .values("recipe_id")

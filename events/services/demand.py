@@ -34,7 +34,7 @@ from production.models import (
     RecipeComponent,
     RecipeIngredient,
 )
-from production.services.lookup import get_owned
+from production.services.lookup import get_owned, household_runs
 from production.services.recipe_tree import MAX_DEPTH
 
 __all__ = [
@@ -223,8 +223,9 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
                     unit.pk, unit.name, unit.recipe_id, unit.recipe.name, unit.items_per_batch
                 )
         elif comp.component_type == FinishedGoodComponent.FINISHED_GOOD and comp.nested_good:
-            good_nested[good_id].append((comp.nested_good_id, int(comp.quantity)))
-            good_names.setdefault(comp.nested_good_id, comp.nested_good.name)
+            nested = comp.nested_good
+            good_nested[good_id].append((nested.pk, int(comp.quantity)))
+            good_names.setdefault(nested.pk, nested.name)
         elif comp.component_type == FinishedGoodComponent.PACKAGING and comp.packaging:
             good_packaging[good_id].append(PackagingUse(comp.packaging, good_id, comp.quantity))
 
@@ -235,7 +236,7 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
         tx.objects(AssemblyTarget).filter(event=event).select_related("finished_good")
     )
     produced = dict(
-        tx.objects(ProductionRun)
+        household_runs(tx, ProductionRun)
         .for_event(event.pk)
         .not_reversed()
         .order_by()
@@ -244,7 +245,7 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
         .values_list("recipe_id", "batches")
     )
     assembled = dict(
-        tx.objects(AssemblyRun)
+        household_runs(tx, AssemblyRun)
         .for_event(event.pk)
         .not_reversed()
         .order_by()
@@ -278,14 +279,14 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
     for good_id, total in assembled.items():
         if good_id in demand.goods:
             demand.goods[good_id].assembled = int(total or 0)
-    for target in production_targets:
-        recipe = demand.recipes.get(target.recipe_id)
+    for production_target in production_targets:
+        recipe = demand.recipes.get(production_target.recipe_id)
         if recipe is None:
-            recipe = demand.recipes[target.recipe_id] = RecipePlan(
-                target.recipe_id, target.recipe.name
+            recipe = demand.recipes[production_target.recipe_id] = RecipePlan(
+                production_target.recipe_id, production_target.recipe.name
             )
-        recipe.target = target.target_batches
-        recipe.target_notes = target.notes
+        recipe.target = production_target.target_batches
+        recipe.target_notes = production_target.notes
     for recipe_id, batches in produced.items():
         if recipe_id in demand.recipes:
             demand.recipes[recipe_id].produced = int(batches or 0)

@@ -204,7 +204,7 @@ def get_event_by_id(tx: Tx, event_id: int) -> Event:
     return get_owned(tx, Event, event_id)
 
 
-def get_event_by_name(tx: Tx, name: str) -> Event:
+def get_event_by_name(tx: Tx, name: object) -> Event:
     """The event with this name (compared as names are: normalised and casefolded), or
     `NotFound`."""
     tx.require()
@@ -216,7 +216,7 @@ def get_event_by_name(tx: Tx, name: str) -> Event:
     return event
 
 
-def get_event_by_slug(tx: Tx, slug: str) -> Event:
+def get_event_by_slug(tx: Tx, slug: object) -> Event:
     """The event with this slug, or `NotFound`."""
     tx.require()
     if not isinstance(slug, str) or not slug.strip():

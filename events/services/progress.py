@@ -22,7 +22,7 @@ from bakeplanner.money import percent
 from bakeplanner.tx import Tx
 from events.models import AssemblyTarget, Assignment, Event, ProductionTarget
 from production.models import AssemblyRun, ProductionRun
-from production.services.lookup import get_owned
+from production.services.lookup import get_owned, household_runs
 
 __all__ = [
     "get_assembly_progress",
@@ -60,7 +60,7 @@ def progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
 
     produced: dict[tuple[int, int], tuple[int, int]] = {}
     for row in (
-        tx.objects(ProductionRun)
+        household_runs(tx, ProductionRun)
         .not_reversed()
         .filter(event_id__in=event_ids)
         .values("event_id", "recipe_id")
@@ -70,15 +70,15 @@ def progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
         result[row["event_id"]].anything_made = True
 
     assembled: dict[tuple[int, int], int] = {}
-    for row in (
-        tx.objects(AssemblyRun)
+    for packed in (
+        household_runs(tx, AssemblyRun)
         .not_reversed()
         .filter(event_id__in=event_ids)
         .values("event_id", "finished_good_id")
         .annotate(quantity=Sum("quantity"))
     ):
-        assembled[(row["event_id"], row["finished_good_id"])] = row["quantity"]
-        result[row["event_id"]].anything_made = True
+        assembled[(packed["event_id"], packed["finished_good_id"])] = packed["quantity"]
+        result[packed["event_id"]].anything_made = True
 
     for target in (
         tx.objects(ProductionTarget)
@@ -99,33 +99,35 @@ def progress_for(tx: Tx, event_ids: list[int]) -> dict[int, _EventProgress]:
             }
         )
 
-    for target in (
+    for assembly_target in (
         tx.objects(AssemblyTarget)
         .filter(event_id__in=event_ids)
         .select_related("finished_good")
         .order_by("finished_good__name", "finished_good_id")
     ):
-        quantity = assembled.get((target.event_id, target.finished_good_id), 0)
-        result[target.event_id].assembly.append(
+        quantity = assembled.get((assembly_target.event_id, assembly_target.finished_good_id), 0)
+        result[assembly_target.event_id].assembly.append(
             {
-                "finished_good_id": target.finished_good_id,
-                "finished_good_name": target.finished_good.name,
-                "target_quantity": target.target_quantity,
+                "finished_good_id": assembly_target.finished_good_id,
+                "finished_good_name": assembly_target.finished_good.name,
+                "target_quantity": assembly_target.target_quantity,
                 "assembled_quantity": int(quantity),
-                "progress_pct": percent(quantity, target.target_quantity),
-                "is_complete": quantity >= target.target_quantity,
+                "progress_pct": percent(quantity, assembly_target.target_quantity),
+                "is_complete": quantity >= assembly_target.target_quantity,
             }
         )
 
-    for row in (
+    for assignment_row in (
         tx.objects(Assignment)
         .filter(event_id__in=event_ids)
         .values("event_id", "fulfillment_status")
         .annotate(rows=Count("id"), packages=Sum("quantity"))
     ):
-        progress = result[row["event_id"]]
-        progress.assignments[row["fulfillment_status"]] = row["rows"]
-        progress.packages[row["fulfillment_status"]] = int(row["packages"] or 0)
+        progress = result[assignment_row["event_id"]]
+        progress.assignments[assignment_row["fulfillment_status"]] = assignment_row["rows"]
+        progress.packages[assignment_row["fulfillment_status"]] = int(
+            assignment_row["packages"] or 0
+        )
     return result
 
 

@@ -78,7 +78,7 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
     latest: dict[int, Decimal | None] = {}
     for ingredient in tx.objects(Ingredient).filter(pk__in=ids).annotate(latest_cost=latest_cost):
         ingredients[ingredient.pk] = ingredient
-        latest[ingredient.pk] = ingredient.latest_cost  # type: ignore[attr-defined]
+        latest[ingredient.pk] = ingredient.latest_cost
     lots: dict[int, list[InventoryLot]] = {i: [] for i in ingredients}
     for lot in household_lots(tx).with_stock().filter(ingredient_id__in=ids).fifo():
         lots[lot.ingredient_id].append(lot)

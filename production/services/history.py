@@ -4,6 +4,7 @@ the history filter, and the details a run's page shows beyond its DTO."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from django.utils import timezone
@@ -74,12 +75,12 @@ def get_assembly_run_choices(tx: Tx) -> dict[str, Any]:
 def get_history_filter_choices(tx: Tx, kind: Literal["production", "assembly"]) -> dict[str, Any]:
     """The run history filter's items (recipes or boxes and tins) and every event's name."""
     tx.require()
-    model = Recipe if kind == "production" else FinishedGood
+    model: type[Recipe] | type[FinishedGood] = Recipe if kind == "production" else FinishedGood
     items = list(tx.objects(model).order_by("name", "pk").values_list("pk", "name"))
     return {"items": items, "event_names": dict(tx.objects(Event).values_list("pk", "name"))}
 
 
-def get_production_run_extra(tx: Tx, run_id: int) -> dict[str, Any]:
+def get_production_run_extra(tx: Tx, run_id: int) -> Mapping[str, Any]:
     """What a production run's page shows beyond its DTO (snapshot, undo, who, event)."""
     tx.require()
     return (
@@ -98,7 +99,7 @@ def get_production_run_extra(tx: Tx, run_id: int) -> dict[str, Any]:
     )
 
 
-def get_assembly_run_extra(tx: Tx, run_id: int) -> dict[str, Any]:
+def get_assembly_run_extra(tx: Tx, run_id: int) -> Mapping[str, Any]:
     """What an assembly run's page shows beyond its DTO (undo, who, event)."""
     tx.require()
     return (

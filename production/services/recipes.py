@@ -493,7 +493,7 @@ def list_recipes(
         tx.objects(FinishedUnit).filter(recipe__in=[r.pk for r in recipes]).order_by("name", "pk")
     ):
         units[unit.recipe_id].append(unit)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for recipe in recipes:
         cost: Decimal | None = None
         missing: list[str] = []
@@ -502,8 +502,8 @@ def list_recipes(
         rows.append(
             {
                 "recipe": recipe,
-                "line_count": recipe.line_count,  # type: ignore[attr-defined]
-                "component_count": recipe.component_count,  # type: ignore[attr-defined]
+                "line_count": recipe.line_count,
+                "component_count": recipe.component_count,
                 "finished_units": units.get(recipe.pk, []),
                 "cost_per_batch": cost,
                 "missing_prices": missing,
@@ -536,6 +536,8 @@ def get_recipe_detail(tx: Tx, recipe_id: int) -> dict[str, Any]:
         .select_related("ingredient")
         .order_by("id")
     )
+    # `base_quantity` is a display-only attribute the recipe page reads beside each line; it is
+    # not a column of RecipeIngredient, hence the attr-defined ignores.
     for line in lines:
         ingredient = line.ingredient
         try:
