@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test test-sqlite lint bench clean
+.PHONY: setup run test test-sqlite lint lock bench clean
 
 setup:
 	scripts/setup.sh
@@ -26,6 +26,16 @@ lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 	.venv/bin/lint-imports
+
+# The upgrade command: every package at the newest version requirements.txt allows, pinned
+# with its hashes in requirements.lock (pip-tools is used here only, not installed by setup).
+lock:
+	scripts/setup.sh
+	.venv/bin/python -m pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet --upgrade \
+	  --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --no-emit-trusted-host --output-file requirements.lock requirements.txt
+	scripts/setup.sh
 
 bench: setup
 	$(PY) manage.py bench --scales 1,4,16
