@@ -11,21 +11,15 @@ units by id, then finished goods by id, then lots by id.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from bakeplanner.errors import (
     InsufficientInventory,
     InsufficientStock,
-    InUse,
-    InvalidTransition,
-    NotFound,
     ValidationFailed,
 )
 from bakeplanner.logs import log_operation, logged_operation
@@ -40,20 +34,29 @@ from production.models import (
     FinishedGood,
     FinishedGoodComponent,
     FinishedUnit,
-    InventoryLot,
+    Ingredient,
 )
 from production.services.inventory import FifoPlan, apply_plans, lots_for, plan_fifo
 from production.services.lookup import get_owned
 from production.services.run_inputs import (
     day_bounds,
-    folded_average,
     moment,
     money,
     page_bounds,
     resolve_event,
     text,
-    unfolded_average,
     whole_number,
+)
+from production.services.run_stock import (
+    draw_rows,
+    get_run,
+    mark_undone,
+    refuse_if_undone,
+    refuse_if_used_since,
+    return_to_lots,
+    stock_in,
+    stock_out,
+    undo_reason,
 )
 
 __all__ = [
@@ -159,17 +162,18 @@ def _needs(
     lots = lots_for(tx, packaging_ids, lock=lock)
 
     needs: list[_Need] = []
+    # The component's type names its one non-null column (the fg_component_one_target check).
     for component in components:
         if component.component_type == FINISHED_UNIT:
-            unit = units[component.finished_unit_id]
+            unit = units[cast(int, component.finished_unit_id)]
             needed = _whole(component) * quantity
             needs.append(_Need(FINISHED_UNIT, unit, needed, unit.inventory_count))
         elif component.component_type == FINISHED_GOOD:
-            nested = goods[component.nested_good_id]
+            nested = goods[cast(int, component.nested_good_id)]
             needed = _whole(component) * quantity
             needs.append(_Need(FINISHED_GOOD, nested, needed, nested.inventory_count))
         else:
-            ingredient = component.packaging
+            ingredient = cast(Ingredient, component.packaging)
             # Packaging quantities are kept in the ingredient's own (base) unit.
             needed_base = round_base(component.quantity * quantity)
             plan = plan_fifo(ingredient, needed_base, lots[ingredient.pk])
@@ -331,7 +335,6 @@ def record_assembly(
         )
         unit_rows: list[AssemblyFinishedUnitConsumption] = []
         good_rows: list[AssemblyFinishedGoodConsumption] = []
-        packaging_rows: list[AssemblyPackagingConsumption] = []
         component_cost = Decimal(0)
         for need in needs:
             if need.component_type == PACKAGING:
@@ -353,7 +356,10 @@ def record_assembly(
                 cost=cost,
                 **{target: need.item},
             )
-            (unit_rows if need.component_type == FINISHED_UNIT else good_rows).append(row)
+            if isinstance(row, AssemblyFinishedUnitConsumption):
+                unit_rows.append(row)
+            else:
+                good_rows.append(row)
         plans = [need.plan for need in needs if need.plan is not None]
         packaging_cost = sum((plan.total_cost for plan in plans), Decimal(0))
         total = component_cost + packaging_cost
@@ -370,18 +376,7 @@ def record_assembly(
                 need.item.inventory_count -= need.needed
                 need.item.save(using=tx.using, update_fields=["inventory_count", "updated_at"])
         apply_plans(tx, plans)
-        for plan in plans:
-            for draw in plan.draws:
-                packaging_rows.append(
-                    AssemblyPackagingConsumption(
-                        household=tx.household,
-                        run=run,
-                        lot=draw.lot,
-                        ingredient=plan.ingredient,
-                        quantity=draw.quantity,
-                        cost=draw.cost,
-                    )
-                )
+        packaging_rows = draw_rows(tx, AssemblyPackagingConsumption, run, plans)
         for model, rows in (
             (AssemblyFinishedUnitConsumption, unit_rows),
             (AssemblyFinishedGoodConsumption, good_rows),
@@ -390,14 +385,7 @@ def record_assembly(
             if rows:
                 tx.objects(model).bulk_create(rows)
 
-        old_count = good.inventory_count
-        good.inventory_count = old_count + count
-        good.average_unit_cost = folded_average(
-            old_count, good.average_unit_cost, total, good.inventory_count
-        )
-        good.save(
-            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
-        )
+        stock_in(tx, good, count, total)
         op.add(
             run_id=run.pk,
             component_cost=cost_to_string(component_cost),
@@ -448,13 +436,6 @@ def _ledgers_of(run: AssemblyRun) -> dict[str, list[Any]]:
     }
 
 
-def _get_run(runs: models.QuerySet[AssemblyRun], run_id: Any) -> AssemblyRun:
-    try:
-        return runs.get(pk=int(run_id))
-    except (TypeError, ValueError, AssemblyRun.DoesNotExist):
-        raise NotFound("Assembly run", run_id) from None
-
-
 def get_assembly_history(
     tx: Tx,
     *,
@@ -496,7 +477,7 @@ def get_assembly_run(tx: Tx, run_id: int, *, include_consumptions: bool = True) 
     runs = tx.objects(AssemblyRun).select_related("finished_good")
     if include_consumptions:
         runs = runs.prefetch_related(*_ledger_prefetches(tx))
-    run = _get_run(runs, run_id)
+    run = get_run(runs, run_id, "Assembly run")
     return assembly_dto(run, ledgers=_ledgers_of(run) if include_consumptions else None)
 
 
@@ -504,17 +485,10 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
     """Undo an assembly: components and packaging go back, the good loses the quantity."""
     tx.require()
     with logged_operation(logger, tx, "reverse_assembly_run", run_id=run_id) as op:
-        why = text(reason, "Reason").strip()
-        if not why:
-            raise ValidationFailed("Say why the assembly is being undone.", field="reason")
+        why = undo_reason(reason, "the assembly")
         # The run first: a second undo of the same run waits here and then sees it reversed.
-        run = _get_run(tx.objects(AssemblyRun).select_for_update(), run_id)
-        if run.reversed_at is not None:
-            raise InvalidTransition(
-                f"Assembly run {run.pk} was already undone on "
-                f"{timezone.localtime(run.reversed_at):%Y-%m-%d %H:%M}.",
-                current="reversed",
-            )
+        run = get_run(tx.objects(AssemblyRun).select_for_update(), run_id, "Assembly run")
+        refuse_if_undone(run, "Assembly run")
         unit_rows = list(tx.objects(AssemblyFinishedUnitConsumption).filter(run=run).order_by("id"))
         good_rows = list(tx.objects(AssemblyFinishedGoodConsumption).filter(run=run).order_by("id"))
         packaging_rows = list(
@@ -538,62 +512,28 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
             .filter(pk__in={row.finished_good_id for row in good_rows} | {run.finished_good_id})
             .order_by("pk")
         }
-        returned: dict[int, Decimal] = defaultdict(Decimal)
-        for row in packaging_rows:
-            returned[row.lot_id] += row.quantity
-        lots = list(
-            tx.objects(InventoryLot).select_for_update().filter(pk__in=returned).order_by("id")
-        )
         good = goods[run.finished_good_id]
-        if good.inventory_count < run.quantity:
-            raise InUse(
-                f"Assembly run {run.pk} cannot be undone: it made {run.quantity} "
-                f"{good.name}, but only {good.inventory_count} are left; the rest have been "
-                "used since. Undo what used them first, or record a stock adjustment."
-            )
-        old_count = good.inventory_count
-        good.inventory_count = old_count - run.quantity
-        good.average_unit_cost = unfolded_average(
-            old_count, good.average_unit_cost, run.total_cost, good.inventory_count
-        )
-        good.save(
-            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
-        )
-
+        refuse_if_used_since("Assembly run", run.pk, "made", run.quantity, good)
+        stock_out(tx, good, run.quantity, run.total_cost)
         # Components come back at the cost they left with.
-        for rows, items, key in (
-            (unit_rows, units, "finished_unit_id"),
-            (good_rows, goods, "finished_good_id"),
-        ):
-            for row in rows:
-                item = items[getattr(row, key)]
-                before = item.inventory_count
-                item.inventory_count = before + row.quantity
-                item.average_unit_cost = folded_average(
-                    before, item.average_unit_cost, row.cost, item.inventory_count
-                )
-                item.save(
-                    using=tx.using,
-                    update_fields=["inventory_count", "average_unit_cost", "updated_at"],
-                )
-        for lot in lots:
-            lot.quantity_remaining += returned[lot.pk]
-            lot.save(using=tx.using, update_fields=["quantity_remaining"])
-
-        run.reversed_at = timezone.now()
-        run.reversal_reason = why
-        run.save(using=tx.using, update_fields=["reversed_at", "reversal_reason"])
+        for row in unit_rows:
+            stock_in(tx, units[row.finished_unit_id], row.quantity, row.cost)
+        for nested_row in good_rows:
+            stock_in(tx, goods[nested_row.finished_good_id], nested_row.quantity, nested_row.cost)
+        # The lots last: the lock order is finished units, finished goods, then lots.
+        lot_ids = return_to_lots(tx, packaging_rows)
+        mark_undone(tx, run, why)
         op.add(
             finished_good_id=good.pk,
             quantity=run.quantity,
             total_cost=cost_to_string(run.total_cost),
             finished_good_count=good.inventory_count,
-            lot_ids=sorted(returned),
+            lot_ids=lot_ids,
         )
-    for row in unit_rows:
-        row.finished_unit = units[row.finished_unit_id]
-    for row in good_rows:
-        row.finished_good = goods[row.finished_good_id]
+    for unit_row in unit_rows:
+        unit_row.finished_unit = units[unit_row.finished_unit_id]
+    for good_row in good_rows:
+        good_row.finished_good = goods[good_row.finished_good_id]
     run.finished_good = good
     return assembly_dto(
         run,

@@ -18,15 +18,13 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from bakeplanner.errors import InUse, InvalidTransition, NotFound, ValidationFailed
+from bakeplanner.errors import ValidationFailed
 from bakeplanner.logs import log_debug, logged_operation
 from bakeplanner.money import cost_to_string, qty_to_string
 from bakeplanner.tx import Tx
 from production.models import (
     FinishedUnit,
-    InventoryLot,
     ProductionConsumption,
     ProductionRun,
     Recipe,
@@ -42,15 +40,24 @@ from production.services.run_inputs import (
     day_bounds,
     exact,
     expected_yield_for,
-    folded_average,
     moment,
     money,
     page_bounds,
     positive_scale,
     resolve_event,
     text,
-    unfolded_average,
     whole_number,
+)
+from production.services.run_stock import (
+    draw_rows,
+    get_run,
+    mark_undone,
+    refuse_if_undone,
+    refuse_if_used_since,
+    return_to_lots,
+    stock_in,
+    stock_out,
+    undo_reason,
 )
 
 __all__ = [
@@ -321,28 +328,9 @@ def record_batch_production(
             recorded_by=tx.actor,
         )
         run.save(using=tx.using, force_insert=True)
-        ledger = [
-            ProductionConsumption(
-                household=tx.household,
-                run=run,
-                lot=draw.lot,
-                ingredient=plan.ingredient,
-                quantity=draw.quantity,
-                cost=draw.cost,
-            )
-            for plan in plans
-            for draw in plan.draws
-        ]
+        ledger = draw_rows(tx, ProductionConsumption, run, plans)
         tx.objects(ProductionConsumption).bulk_create(ledger)
-
-        old_count = unit.inventory_count
-        unit.inventory_count = old_count + actual
-        unit.average_unit_cost = folded_average(
-            old_count, unit.average_unit_cost, total, unit.inventory_count
-        )
-        unit.save(
-            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
-        )
+        stock_in(tx, unit, actual, total)
 
         op.add(
             run_id=run.pk,
@@ -415,74 +403,39 @@ def get_production_run(tx: Tx, run_id: int, *, include_consumptions: bool = True
     runs = _runs(tx)
     if include_consumptions:
         runs = runs.prefetch_related(_consumptions_prefetch(tx))
-    run = _get_run(runs, run_id)
+    run = get_run(runs, run_id, "Production run")
     return run_dto(run, consumptions=list(run.consumptions.all()) if include_consumptions else None)
-
-
-def _get_run(runs: models.QuerySet[ProductionRun], run_id: Any) -> ProductionRun:
-    try:
-        return runs.get(pk=int(run_id))
-    except (TypeError, ValueError, ProductionRun.DoesNotExist):
-        raise NotFound("Production run", run_id) from None
 
 
 def reverse_production_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
     """Undo a run: lots get back exactly what they gave, the unit loses the run's yield."""
     tx.require()
     with logged_operation(logger, tx, "reverse_production_run", run_id=run_id) as op:
-        why = text(reason, "Reason").strip()
-        if not why:
-            raise ValidationFailed("Say why the run is being undone.", field="reason")
+        why = undo_reason(reason, "the run")
         # The run first: a second undo of the same run waits here and then sees it reversed.
-        run = _get_run(
+        run = get_run(
             tx.objects(ProductionRun).select_related("recipe").select_for_update(of=("self",)),
             run_id,
+            "Production run",
         )
-        if run.reversed_at is not None:
-            raise InvalidTransition(
-                f"Production run {run.pk} was already undone on "
-                f"{timezone.localtime(run.reversed_at):%Y-%m-%d %H:%M}.",
-                current="reversed",
-            )
+        refuse_if_undone(run, "Production run")
         unit = tx.objects(FinishedUnit).select_for_update().get(pk=run.finished_unit_id)
         op.add(finished_unit_id=unit.pk, actual_yield=run.actual_yield)
-        if unit.inventory_count < run.actual_yield:
-            raise InUse(
-                f"Production run {run.pk} cannot be undone: it added {run.actual_yield} "
-                f"{unit.name}, but only {unit.inventory_count} are left; the rest have been "
-                "used since. Undo what used them first, or record a stock adjustment."
-            )
+        refuse_if_used_since("Production run", run.pk, "added", run.actual_yield, unit)
         ledger = list(
             tx.objects(ProductionConsumption)
             .filter(run=run)
             .select_related("ingredient")
             .order_by("id")
         )
-        returned: dict[int, Decimal] = defaultdict(Decimal)
-        for row in ledger:
-            returned[row.lot_id] += row.quantity
-        lots = tx.objects(InventoryLot).select_for_update().filter(pk__in=returned).order_by("id")
-        for lot in lots:
-            lot.quantity_remaining += returned[lot.pk]
-            lot.save(using=tx.using, update_fields=["quantity_remaining"])
-
-        old_count = unit.inventory_count
-        unit.inventory_count = old_count - run.actual_yield
-        unit.average_unit_cost = unfolded_average(
-            old_count, unit.average_unit_cost, run.total_ingredient_cost, unit.inventory_count
-        )
-        unit.save(
-            using=tx.using, update_fields=["inventory_count", "average_unit_cost", "updated_at"]
-        )
-
-        run.reversed_at = timezone.now()
-        run.reversal_reason = why
-        run.save(using=tx.using, update_fields=["reversed_at", "reversal_reason"])
+        lot_ids = return_to_lots(tx, ledger)
+        stock_out(tx, unit, run.actual_yield, run.total_ingredient_cost)
+        mark_undone(tx, run, why)
         op.add(
             total_ingredient_cost=cost_to_string(run.total_ingredient_cost),
             finished_unit_count=unit.inventory_count,
             average_unit_cost=str(unit.average_unit_cost),
-            lot_ids=sorted(returned),
+            lot_ids=lot_ids,
         )
     run.finished_unit = unit
     return run_dto(run, consumptions=ledger)
