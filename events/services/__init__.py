@@ -21,12 +21,6 @@ from events.services.costs import (
     get_production_total,
     get_recipe_cost_breakdown,
 )
-from events.services.demand import (
-    apply_suggested_targets,
-    get_event_plan,
-    get_recipe_needs,
-    suggest_targets,
-)
 from events.services.events import (
     create_event,
     delete_event,
@@ -54,6 +48,12 @@ from events.services.packages import (
     remove_package_item,
     update_package,
     update_package_item,
+)
+from events.services.planning import (
+    apply_suggested_targets,
+    get_event_plan,
+    get_recipe_needs,
+    suggest_targets,
 )
 from events.services.progress import (
     get_assembly_progress,
