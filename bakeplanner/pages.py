@@ -1,11 +1,12 @@
 """The shared shape of a page, so every app writes its pages alike.
 
-A read page builds its whole context in one read-only unit of work (`read_context`); an id
-outside the household is a 404, never a 403. A write page reads what its form needs, binds
-and validates the form, then calls the service in one write unit of work (`write_with`); a
-`DomainError` is shown on the form and nothing changes. `form_page` and `delete_page` are
-that whole flow for a create/edit page and a confirm-delete page; `list_params` and
-`sort_headers` serve the searchable, sortable lists.
+A read page builds its whole context in one read-only unit of work (`read_context`,
+`read_or_404`, `object_or_404`); an id outside the household is a 404, never a 403. A write
+page reads what its form needs, binds and validates the form, then calls the service in one
+write unit of work (`write_with`); a `DomainError` is shown on the form and nothing changes
+(a one-button POST uses `run_action` and shows it as a message instead). `form_page` and
+`delete_page` are that whole flow for a create/edit page and a confirm-delete page;
+`list_params` and `sort_headers` serve the searchable, sortable lists.
 
 This module belongs to the core: it never imports an app.
 """
@@ -13,7 +14,7 @@ This module belongs to the core: it never imports an app.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -41,6 +42,8 @@ __all__ = [
     "owned_or_404",
     "posted_data",
     "read_context",
+    "read_or_404",
+    "run_action",
     "show_error",
     "sort_headers",
     "write_with",
@@ -48,6 +51,7 @@ __all__ = [
 
 T = TypeVar("T")
 M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -70,10 +74,17 @@ def owned_or_404(tx: Tx, model: type[M], pk: int) -> M:
         raise Http404(f"{name} {pk} was not found.") from None
 
 
-def object_or_404(request: HttpRequest, model: type[M], pk: int) -> M:
-    """`owned_or_404` in a read-only unit of work of its own."""
+def read_or_404(
+    request: HttpRequest, read: Callable[Concatenate[Tx, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """One read service in a read-only unit of work of its own; a foreign id is a 404."""
     with request_tx(request, read_only=True) as tx:
-        return owned_or_404(tx, model, pk)
+        return or_404(read, tx, *args, **kwargs)
+
+
+def object_or_404(request: HttpRequest, model: type[M], pk: int) -> M:
+    """The household's `model` row with this id, read in its own unit of work, or a 404."""
+    return read_or_404(request, owned_or_404, model, pk)
 
 
 def read_context(request: HttpRequest, build: Callable[[Tx], dict[str, Any]]) -> dict[str, Any]:
@@ -123,6 +134,17 @@ def write_with(request: HttpRequest, form: forms.Form, call: Callable[[Tx], T]) 
             return call(tx)
     except DomainError as exc:
         show_error(form, exc)
+        return REFUSED
+
+
+def run_action(request: HttpRequest, call: Callable[[Tx], T]) -> T | Refused:
+    """A one-button POST: call the service(s) in one write unit of work; a refusal becomes an
+    error message for the page the view redirects to."""
+    try:
+        with request_tx(request) as tx:
+            return call(tx)
+    except DomainError as exc:
+        messages.error(request, str(exc))
         return REFUSED
 
 

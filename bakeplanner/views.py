@@ -1,19 +1,9 @@
-"""Site-wide pages: home and the friendly error pages."""
+"""Site-wide pages: the friendly error pages (the home page belongs to the events app)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-from bakeplanner.households import membership_of
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if membership_of(request.user) is None:
-        return render(request, "no_household.html", status=403)
-    from events.dashboard_views import dashboard
-
-    return dashboard(request)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

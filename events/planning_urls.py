@@ -1,30 +1,21 @@
-"""Event planning pages: recipe needs, targets to apply, shopping list, packaging, summary."""
+"""Event planning and report routes (namespace `events`, included by `events.urls`): recipe
+needs, shopping list, packaging, summary, cost analysis and cloning."""
 
 from django.urls import path
 
-from events import planning_views
+from events.views import planning, reports
 
 urlpatterns = [
-    path("<int:pk>/needs/", planning_views.event_needs, name="event_needs"),
-    path(
-        "<int:pk>/needs/apply-targets/",
-        planning_views.event_apply_targets,
-        name="event_apply_targets",
-    ),
-    path("<int:pk>/shopping-list/", planning_views.event_shopping_list, name="event_shopping_list"),
+    path("<int:pk>/needs/", planning.event_needs, name="event_needs"),
+    path("<int:pk>/needs/apply-targets/", planning.event_apply_targets, name="event_apply_targets"),
+    path("<int:pk>/shopping-list/", planning.event_shopping_list, name="event_shopping_list"),
     path(
         "<int:pk>/shopping-list.csv",
-        planning_views.event_shopping_list_csv,
+        planning.event_shopping_list_csv,
         name="event_shopping_list_csv",
     ),
-    path("<int:pk>/packaging/", planning_views.event_packaging, name="event_packaging"),
-    path("<int:pk>/summary/", planning_views.event_summary, name="event_summary"),
-]
-
-# Cost analysis and cloning.
-from events import report_views  # noqa: E402
-
-urlpatterns += [
-    path("<int:pk>/costs/", report_views.event_costs, name="event_costs"),
-    path("<int:pk>/clone/", report_views.event_clone, name="event_clone"),
+    path("<int:pk>/packaging/", planning.event_packaging, name="event_packaging"),
+    path("<int:pk>/summary/", planning.event_summary, name="event_summary"),
+    path("<int:pk>/costs/", reports.event_costs, name="event_costs"),
+    path("<int:pk>/clone/", reports.event_clone, name="event_clone"),
 ]

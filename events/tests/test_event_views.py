@@ -269,19 +269,3 @@ def test_event_page_query_count_does_not_grow(
         response = member_client.get(url)
     assert response.status_code == 200
     assert _page(response).count("Mark ready") == size
-
-
-def test_dashboard_view_still_renders_upcoming_events(gift_world, member_client, rf, member):
-    from events.views import dashboard
-
-    request = rf.get("/")
-    request.user = member
-    future = Event.objects.create(
-        household=gift_world.household,
-        name="Next Year",
-        slug="next-year",
-        event_date=timezone.localdate() + dt.timedelta(days=30),
-    )
-    response = dashboard(request)
-    assert response.status_code == 200
-    assert future.name in response.content.decode()

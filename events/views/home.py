@@ -1,17 +1,21 @@
-"""The home page: events with progress, and what to do next (SPEC §7)."""
+"""The home page: events with their progress, and what to do next."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bakeplanner.households import membership_of
 from bakeplanner.tx import request_tx
-from events.dashboard_forms import DashboardFilterForm
+from events.forms.home import DashboardFilterForm
 from events.services import get_events_with_progress
 from events.services.progress import next_steps
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard; an account without a household is told so instead."""
+    if membership_of(request.user) is None:
+        return render(request, "no_household.html", status=403)
     form = DashboardFilterForm(request.GET or None)
     filters = {"filter": "active_future", "date_from": None, "date_to": None}
     if form.is_bound and form.is_valid():

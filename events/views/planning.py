@@ -1,5 +1,5 @@
-"""Event planning pages (SPEC §7): recipe needs and suggested targets, shopping list (with a
-print view and the CSV download), packaging needs and breakdown, summary with costs."""
+"""Event planning pages: recipe needs and suggested targets, shopping list (with a print
+view and the CSV download), packaging needs and breakdown, summary with costs."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from django.urls import reverse
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.pages import or_404, read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
 from events.csv_export import SHOPPING_LIST, default_filename, shopping_list_csv
+from events.forms.planning import ApplySuggestedTargetsForm, ShoppingListOptionsForm
 from events.models import Event
-from events.planning_forms import ApplySuggestedTargetsForm, ShoppingListOptionsForm
 from events.services import (
     apply_suggested_targets,
+    get_event_by_id,
     get_event_cost_overview,
     get_event_packaging_breakdown,
     get_event_packaging_needs,
@@ -25,15 +27,6 @@ from events.services import (
     get_recipe_needs,
     get_shopping_list_by_category,
 )
-from production.services.lookup import get_owned
-
-
-def _event_or_404(tx: Tx, pk: int) -> Event:
-    """The household's event; another household's id is a 404, never a 403."""
-    try:
-        return get_owned(tx, Event, pk, label="Event")
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
 
 
 def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dict[str, Any]:
@@ -59,12 +52,8 @@ def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dic
 
 def event_needs(request: HttpRequest, pk: int) -> HttpResponse:
     """Recipe needs, and suggested targets beside the current ones."""
-    with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
-        form = ApplySuggestedTargetsForm(
-            action=reverse("events:event_apply_targets", args=[event.pk])
-        )
-        ctx = _needs_context(tx, event, form)
+    form = ApplySuggestedTargetsForm(action=reverse("events:event_apply_targets", args=[pk]))
+    ctx = read_context(request, lambda tx: _needs_context(tx, get_event_by_id(tx, pk), form))
     return render(request, "events/planning/event_needs.html", ctx)
 
 
@@ -73,8 +62,7 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
     """POST: set every suggested target. GET: back to the needs page (nothing to show)."""
     action = reverse("events:event_apply_targets", args=[pk])
     if request.method != "POST":
-        with request_tx(request, read_only=True) as tx:
-            event = _event_or_404(tx, pk)
+        event = read_or_404(request, get_event_by_id, pk)
         return redirect("events:event_needs", event.pk)
     form = ApplySuggestedTargetsForm(request.POST, action=action)
     if form.is_valid():
@@ -96,9 +84,7 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("return_to") == "event":
                 return redirect("events:event_detail", result["event_id"])
             return redirect("events:event_needs", result["event_id"])
-    with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
-        ctx = _needs_context(tx, event, form)
+    ctx = read_context(request, lambda tx: _needs_context(tx, get_event_by_id(tx, pk), form))
     return render(request, "events/planning/event_needs.html", ctx)
 
 
@@ -110,7 +96,7 @@ def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     include_packaging = form.include()
     with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
+        event = or_404(get_event_by_id, tx, pk)
         ctx: dict[str, Any] = {
             "event": event,
             "form": form,
@@ -132,7 +118,7 @@ def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The same bytes as `manage.py export_shopping_list` (with `--no-packaging` for 0)."""
     include_packaging = request.GET.get("include_packaging", "1") != "0"
     with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
+        event = or_404(get_event_by_id, tx, pk)
         try:
             data = shopping_list_csv(tx, event.pk, include_packaging=include_packaging)
         except DomainError as exc:
@@ -147,7 +133,7 @@ def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
     """Packaging for the goods still to assemble, and which goods need each supply."""
     with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
+        event = or_404(get_event_by_id, tx, pk)
         ctx: dict[str, Any] = {"event": event, "error": ""}
         try:
             ctx["needs"] = get_event_packaging_needs(tx, event.pk)
@@ -160,7 +146,7 @@ def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
 def event_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Counts, planned cost and cost per recipient and per package."""
     with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
+        event = or_404(get_event_by_id, tx, pk)
         ctx: dict[str, Any] = {"event": event, "error": ""}
         try:
             ctx.update(get_event_cost_overview(tx, event.pk))

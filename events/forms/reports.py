@@ -1,3 +1,5 @@
+"""The clone form: the new event's name and date, suggested from the old one."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,27 +1,25 @@
-"""Event cost analysis and cloning (SPEC §7)."""
+"""Event cost analysis and cloning."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bakeplanner.decorators import member_required
-from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.errors import DomainError
+from bakeplanner.pages import read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
-from events.models import Event
-from events.report_forms import CloneEventForm
-from events.services import clone_event, get_event_cost_analysis, get_recipe_cost_breakdown
-from production.services.lookup import get_owned
-
-
-def _event_or_404(tx: Tx, pk: int) -> Event:
-    try:
-        return get_owned(tx, Event, pk, label="Event")
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
+from events.forms.reports import CloneEventForm
+from events.services import (
+    clone_event,
+    get_event_by_id,
+    get_event_cost_analysis,
+    get_recipe_cost_breakdown,
+)
 
 
 def _bars(rows: list[dict], keys: tuple[str, str]) -> list[dict]:
@@ -37,22 +35,22 @@ def _bars(rows: list[dict], keys: tuple[str, str]) -> list[dict]:
 
 
 def event_costs(request: HttpRequest, pk: int) -> HttpResponse:
-    with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
-        analysis = get_event_cost_analysis(tx, event.pk)
-        breakdown = get_recipe_cost_breakdown(tx, event.pk)
-    ctx = {
-        "event": event,
-        "analysis": analysis,
-        "breakdown": _bars(breakdown, ("estimated_cost", "actual_cost")),
-    }
+    def build(tx: Tx) -> dict[str, Any]:
+        event = get_event_by_id(tx, pk)
+        return {
+            "event": event,
+            "analysis": get_event_cost_analysis(tx, event.pk),
+            "breakdown": get_recipe_cost_breakdown(tx, event.pk),
+        }
+
+    ctx = read_context(request, build)
+    ctx["breakdown"] = _bars(ctx["breakdown"], ("estimated_cost", "actual_cost"))
     return render(request, "events/reports/event_costs.html", ctx)
 
 
 @member_required
 def event_clone(request: HttpRequest, pk: int) -> HttpResponse:
-    with request_tx(request, read_only=True) as tx:
-        event = _event_or_404(tx, pk)
+    event = read_or_404(request, get_event_by_id, pk)
     form = CloneEventForm(request.POST or None, initial=CloneEventForm.suggested_initial(event))
     if request.method == "POST" and form.is_valid():
         try:

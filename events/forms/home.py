@@ -1,3 +1,5 @@
+"""The home page's filter: which events (upcoming, past, all) and between which dates."""
+
 from __future__ import annotations
 
 from django import forms
