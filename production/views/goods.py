@@ -1,4 +1,4 @@
-"""Gift box and tin pages: components and stock (SPEC §7)."""
+"""Gift box and tin pages: components and stock (docs/design.md, "Catalogue")."""
 
 from __future__ import annotations
 

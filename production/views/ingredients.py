@@ -1,4 +1,7 @@
-"""Ingredient, product, purchase and inventory pages (SPEC §7 catalogue and inventory)."""
+"""Ingredient, product, purchase and inventory pages.
+
+See docs/design.md, "Catalogue" and "Purchases and lots".
+"""
 
 from __future__ import annotations
 

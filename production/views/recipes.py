@@ -1,4 +1,7 @@
-"""Recipe pages: lines, sub-recipes, baked items and cost estimates (SPEC §7)."""
+"""Recipe pages: lines, sub-recipes, baked items and cost estimates.
+
+See docs/design.md, "Catalogue" and "Estimated and actual costs".
+"""
 
 from __future__ import annotations
 
