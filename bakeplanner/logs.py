@@ -1,4 +1,4 @@
-"""Structured operation logging (SPEC §10).
+"""Structured operation logging (docs/design.md, "Structured logging").
 
 `log_operation` writes one record with `operation`, `outcome`, `op_id`, `household_id` and
 the figures that matter as structured fields; `LOG_FORMAT=json` prints one JSON object per

@@ -205,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Logging (SPEC §10) -------------------------------------------------------------------
+# --- Logging (docs/design.md, "Structured logging") ----------------------------------------
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
 LOGGING = {

@@ -1,4 +1,4 @@
-"""The unit of work and the transaction context every service receives (SPEC §2).
+"""The unit of work and the transaction context every service receives (docs/transactions.md).
 
 Callers (views, commands, admin actions, tests) open the unit of work; services take the
 `Tx` as their first argument, call `tx.require()` first and use only `tx` for every query.

@@ -1,4 +1,4 @@
-"""Admin for the catalogue and inventory (data fixes, staff only; SPEC §8).
+"""Admin for the catalogue and inventory (data fixes, staff only; docs/design.md, "Roles").
 
 History stays history: inventory lots, stock adjustments and their lot draws are read-only,
 and a purchase's figures (product, packages, price, date) are never edited here because its

@@ -1,4 +1,4 @@
-"""Purchases and the inventory lots they create (SPEC §4, §5.1).
+"""Purchases and the inventory lots they create (docs/design.md, "Purchases and lots").
 
 Recording a purchase creates exactly one lot in the ingredient's base unit. A purchase is
 immutable once any of its stock has been drawn (by production, assembly or a depletion):

@@ -1,4 +1,6 @@
-"""Manual stock changes, each with an audit row (SPEC §4 StockAdjustment, §5.1).
+"""Manual stock changes, each with an audit row.
+
+See docs/design.md, "Stock adjustments and depletions".
 
 Ingredient stock only decreases by hand (spoilage, a gift, a correction): the depletion is
 drawn FIFO like production, with one `StockAdjustmentLot` per lot. Finished units and goods
