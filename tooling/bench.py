@@ -151,7 +151,7 @@ def seed(scale: int, *, rng_seed: int = 2026) -> World:
                     household=h,
                     recipe=recipe,
                     ingredient=ing,
-                    quantity=Decimal(rng.choice([1, 2, "0.5"])),
+                    quantity=Decimal(rng.choice(["1", "2", "0.5"])),
                     unit="cup",
                 )
             )

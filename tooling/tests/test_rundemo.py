@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 from tooling.management.commands.rundemo import Command
 
 
 def test_rundemo_prints_the_demo_login_under_the_server_banner():
     out = StringIO()
-    command = Command(stdout=out, no_color=True)
+    command: Any = Command(stdout=out, no_color=True)
     command.addr, command._raw_ipv6 = "127.0.0.1", False  # what `runserver` sets from ADDRPORT
     command.on_bind(8000)
     printed = out.getvalue()

@@ -40,6 +40,7 @@ def test_demo_pages_render(client: Client):
     # The login throttle needs the request it counts failures for.
     assert client.login(request=HttpRequest(), username="demo", password="bake-demo-2026")
     event = Event.objects.order_by("-event_date").first()
+    assert event is not None
     for url in ("/", f"/events/{event.pk}/", f"/events/{event.pk}/shopping-list/"):
         assert client.get(url).status_code == 200
 
