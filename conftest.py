@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +28,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
 
 
-def make_user(username: str, **extra: object):
+def make_user(username: str, **extra: Any):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 

@@ -40,8 +40,8 @@ class RestoreRefused(Exception):
     """The backup cannot be restored as it is; nothing was written."""
 
 
-def _models():
-    result = []
+def _models() -> list[type[models.Model]]:
+    result: list[type[models.Model]] = []
     for label in BACKUP_LABELS:
         if "." in label:
             result.append(apps.get_model(label))
@@ -107,6 +107,8 @@ def _key_scope(model: type[NameKeyed]) -> tuple[str, ...]:
 
 def _scope_value(model: type[models.Model], field_name: str, raw: Any) -> Any:
     field = model._meta.get_field(field_name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{field_name} is a reverse relation, not a column.")
     return field.to_python(raw)  # "2.50" and "2.500" are one package size
 
 

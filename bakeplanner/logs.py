@@ -91,7 +91,7 @@ def logged_operation(
     try:
         yield op
     except DomainError as exc:
-        detail = {"reason": exc.message}
+        detail: dict[str, Any] = {"reason": exc.message}
         items = getattr(exc, "items", None)
         if items:
             detail["short"] = items

@@ -10,8 +10,9 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from django.contrib.auth.models import User
 from django.db import connections, models, transaction
 from django.http import Http404
 
@@ -19,15 +20,20 @@ from bakeplanner.errors import TransactionRequired
 from bakeplanner.households import membership_of
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.http import HttpRequest
 
     from bakeplanner.models import Household
 
-__all__ = ["Tx", "TransactionRequired", "request_tx", "unit_of_work"]
+__all__ = ["Tx", "TransactionRequired", "actor_of", "request_tx", "unit_of_work"]
 
 M = TypeVar("M", bound=models.Model)
+
+
+class _SQLiteTransactionMode(Protocol):
+    """The SQLite wrapper's `transaction_mode` (Django 5.1), which django-stubs does not list."""
+
+    transaction_mode: str | None
 
 
 @dataclass
@@ -42,7 +48,7 @@ class _Scope:
 class Tx:
     using: str
     household: Household
-    actor: AbstractBaseUser | None
+    actor: User | None
     op_id: str
     read_only: bool
     _scope: _Scope = field(repr=False, compare=False)
@@ -95,9 +101,9 @@ def new_op_id() -> str:
 
 @contextmanager
 def unit_of_work(
-    household: Household,
+    household: Household | None,
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     using: str = "default",
     read_only: bool = False,
 ) -> Iterator[Tx]:
@@ -114,9 +120,10 @@ def unit_of_work(
     if read_only and connection.vendor == "sqlite":
         # IMMEDIATE (the default for writes) would take the write lock for a pure read.
         connection.ensure_connection()
-        restore_mode = (True, connection.transaction_mode)
+        sqlite_modes = cast(_SQLiteTransactionMode, connection)
+        restore_mode = (True, sqlite_modes.transaction_mode)
         if not connection.in_atomic_block:
-            connection.transaction_mode = "DEFERRED"
+            sqlite_modes.transaction_mode = "DEFERRED"
     scope = _Scope(connection=connection)
     # Inside a test case's wrapping transaction the block is a savepoint: the isolation
     # level can only be chosen by the statement that starts a real transaction.
@@ -140,7 +147,13 @@ def unit_of_work(
                 scope.open = False
     finally:
         if restore_mode[0]:
-            connection.transaction_mode = restore_mode[1]
+            cast(_SQLiteTransactionMode, connection).transaction_mode = restore_mode[1]
+
+
+def actor_of(request: HttpRequest) -> User | None:
+    """The logged-in user who acts in a request's unit of work (an anonymous visitor is none;
+    views and the admin only open one for a logged-in user)."""
+    return request.user if isinstance(request.user, User) else None
 
 
 def household_for(request: HttpRequest) -> Household:
@@ -154,5 +167,5 @@ def household_for(request: HttpRequest) -> Household:
 def request_tx(request: HttpRequest, *, read_only: bool = False) -> Iterator[Tx]:
     """The unit of work of a view: household and actor come from the logged-in user."""
     household = household_for(request)
-    with unit_of_work(household, actor=request.user, read_only=read_only) as tx:  # type: ignore[arg-type]
+    with unit_of_work(household, actor=actor_of(request), read_only=read_only) as tx:
         yield tx

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bakeplanner.errors import DomainError
-from bakeplanner.tx import unit_of_work
+from bakeplanner.tx import actor_of, unit_of_work
 from events.models import (
     AssemblyTarget,
     Assignment,
@@ -79,7 +79,7 @@ def _advance(
         by_household.setdefault(assignment.household, []).append(assignment.pk)
     for household, ids in by_household.items():
         try:
-            with unit_of_work(household, actor=request.user) as tx:
+            with unit_of_work(household, actor=actor_of(request)) as tx:
                 for assignment_id in ids:
                     update_fulfillment_status(tx, assignment_id, status)
         except DomainError as exc:

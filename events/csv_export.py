@@ -17,7 +17,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import CommandError, OutputWrapper
@@ -324,7 +324,9 @@ def add_export_arguments(parser: Any) -> None:
 
 def _write_stdout(stdout: Any, data: bytes) -> None:
     """The exact bytes to a real terminal or pipe; text to a captured stream (tests)."""
-    out = stdout._out if isinstance(stdout, OutputWrapper) else stdout
+    # OutputWrapper keeps the stream it wraps in `_out` (the stubs type unknown attributes as
+    # callables).
+    out: IO[str] = cast(IO[str], stdout._out) if isinstance(stdout, OutputWrapper) else stdout
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()

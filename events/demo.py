@@ -136,8 +136,10 @@ def _seed_runs(tx: Tx, event: Event) -> None:
         return
     for target in tx.objects(ProductionTarget).filter(event=event).order_by("id"):
         unit = tx.objects(FinishedUnit).filter(recipe_id=target.recipe_id).order_by("id").first()
+        if unit is None:
+            continue
         try:
-            ready = unit is not None and check_can_produce(tx, target.recipe_id, 1)["can_produce"]
+            ready = check_can_produce(tx, target.recipe_id, 1)["can_produce"]
         except DomainError:  # e.g. a recipe with no ingredients yet
             continue
         if not ready:
@@ -151,14 +153,18 @@ def _seed_runs(tx: Tx, event: Event) -> None:
             event_id=event.pk,
             notes="Demo: the first batch",
         )
-    for target in tx.objects(AssemblyTarget).filter(event=event).order_by("id"):
+    for assembly_target in tx.objects(AssemblyTarget).filter(event=event).order_by("id"):
         try:
-            ready = check_can_assemble(tx, target.finished_good_id, 1)["can_assemble"]
+            ready = check_can_assemble(tx, assembly_target.finished_good_id, 1)["can_assemble"]
         except DomainError:  # a box with no contents yet: nothing to pack
             continue
         if ready:
             record_assembly(
-                tx, target.finished_good_id, 1, event_id=event.pk, notes="Demo: a first box"
+                tx,
+                assembly_target.finished_good_id,
+                1,
+                event_id=event.pk,
+                notes="Demo: a first box",
             )
 
 

@@ -529,9 +529,9 @@ def _seed_recipes(
     for name, (_, _, lines, subs, made) in RECIPES.items():
         recipe = recipes[name]
         if not tx.objects(RecipeIngredient).filter(recipe=recipe).exists():
-            for ingredient_name, quantity, unit in lines:
+            for ingredient_name, quantity, line_unit in lines:
                 add_recipe_ingredient(
-                    tx, recipe.pk, ingredients[ingredient_name].pk, quantity, unit
+                    tx, recipe.pk, ingredients[ingredient_name].pk, quantity, line_unit
                 )
         for child_name, batches in subs:
             child = recipes[child_name]

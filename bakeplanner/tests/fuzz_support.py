@@ -350,7 +350,9 @@ def _snapshot_queries() -> list[tuple[str, str]]:
     for app_label in SNAPSHOT_APPS:
         for model in apps.get_app_config(app_label).get_models():
             table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
+            pk_column = model._meta.pk.column
+            assert pk_column is not None  # every concrete model has a primary-key column
+            pk = connection.ops.quote_name(pk_column)
             queries.append((model._meta.label, f"SELECT * FROM {table} ORDER BY {pk}"))
     return queries
 

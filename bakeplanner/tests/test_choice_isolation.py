@@ -20,15 +20,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django import forms
 from django.db import models
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    # The test client's response type (it carries `context`, `templates`, …).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 from bakeplanner.testing import db_snapshot
 from bakeplanner.tests.test_every_url import ALL, EXTRA_KWARGS, OBJECT_FOR
@@ -447,7 +450,7 @@ def _attack_id(case: tuple[ChoicePage, Choice]) -> str:
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _forms_in(response: HttpResponse) -> dict[str, forms.BaseForm]:
+def _forms_in(response: TestResponse) -> dict[str, forms.BaseForm]:
     """The forms the view put in the context, by name (a template's `{% with %}` alias of
     the same form, such as `form` inside an included partial, is not counted again)."""
     found: dict[str, forms.BaseForm] = {}
@@ -471,7 +474,7 @@ def _flat_choices(choices: Any) -> Iterator[tuple[str, str]]:
             yield str(value), str(label)
 
 
-def _send(client: Client, page: ChoicePage, world: World, data: dict[str, Any]) -> HttpResponse:
+def _send(client: Client, page: ChoicePage, world: World, data: dict[str, Any]) -> TestResponse:
     url = page.url(world)
     if page.method == "get":
         return client.get(url, data)
@@ -537,7 +540,9 @@ def test_choices_list_only_the_households_own(page, worlds, member_client):
     assert OUTSIDER_TAG not in html
     form = _forms_in(response)[page.form]
     for choice in page.fields:
-        pairs = list(_flat_choices(form.fields[choice.name].choices))
+        field = form.fields[choice.name]
+        assert isinstance(field, forms.ChoiceField)
+        pairs = list(_flat_choices(field.choices))
         values = {value for value, _ in pairs}
         assert choice.value(mine) in values  # the list is really the household's
         assert choice.value(theirs) not in values

@@ -103,6 +103,7 @@ def test_main_pages_with_demo_data_render_without_inline_scripts_or_styles():
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo"))
     event = Event.objects.order_by("-event_date").first()
+    assert event is not None
     pages = [
         reverse("home"),
         reverse("events:event_detail", args=[event.pk]),
@@ -110,11 +111,11 @@ def test_main_pages_with_demo_data_render_without_inline_scripts_or_styles():
         reverse("events:event_shopping_list", args=[event.pk]),
         reverse("production:production_run_create"),
         reverse("production:assembly_run_create"),
-        reverse("production:production_run_detail", args=[ProductionRun.objects.first().pk]),
+        reverse("production:production_run_detail", args=[ProductionRun.objects.earliest("pk").pk]),
     ]
     if AssemblyRun.objects.exists():
         pages.append(
-            reverse("production:assembly_run_detail", args=[AssemblyRun.objects.first().pk])
+            reverse("production:assembly_run_detail", args=[AssemblyRun.objects.earliest("pk").pk])
         )
     rendered = {}
     for url in pages:
@@ -131,6 +132,7 @@ def test_progress_bars_draw_their_width_with_a_class():
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo"))
     event = Event.objects.order_by("-event_date").first()
+    assert event is not None
     html = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
     bars = re.findall(r'class="progress-bar (w-pct-\d+)[^"]*"', html)
     assert bars

@@ -6,7 +6,7 @@ See docs/design.md, "Events, recipients and packages".
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -25,6 +25,9 @@ from events.services.events import (
 from production.models import FinishedGood
 from production.services.lookup import get_owned
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 __all__ = [
     "add_package_item",
     "create_package",
@@ -36,6 +39,13 @@ __all__ = [
     "update_package_item",
 ]
 
+
+class PackageCounts(TypedDict):
+    """What the package reads add to each package."""
+
+    assignment_count: int
+
+
 logger = logging.getLogger("bakeplanner.events.packages")
 
 PACKAGE_FIELDS = frozenset({"name", "notes"})
@@ -46,7 +56,9 @@ def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> Non
         raise ValidationFailed(f"A package named {name!r} already exists.", field="name")
 
 
-def _with_contents(tx: Tx, queryset: QuerySet[Package]) -> QuerySet[Package]:
+def _with_contents(
+    tx: Tx, queryset: QuerySet[Package]
+) -> QuerySet[WithAnnotations[Package, PackageCounts]]:
     """Items (finished good loaded) prefetched, plus `assignment_count`."""
     items = (
         tx.objects(PackageItem)
@@ -72,14 +84,14 @@ def create_package(tx: Tx, *, name: str, notes: str = "") -> Package:
     return package
 
 
-def get_package(tx: Tx, package_id: int) -> Package:
+def get_package(tx: Tx, package_id: int) -> WithAnnotations[Package, PackageCounts]:
     """One package with its items (finished goods loaded) and `assignment_count`."""
     tx.require()
     package = get_owned(tx, Package, package_id)
     return _with_contents(tx, tx.objects(Package)).get(pk=package.pk)
 
 
-def get_all_packages(tx: Tx) -> list[Package]:
+def get_all_packages(tx: Tx) -> list[WithAnnotations[Package, PackageCounts]]:
     """Every package by name, items prefetched, with `assignment_count`."""
     tx.require()
     return list(_with_contents(tx, tx.objects(Package)).order_by("name", "id"))

@@ -6,7 +6,7 @@ See docs/design.md, "Events, recipients and packages".
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
@@ -23,6 +23,9 @@ from events.services.events import (
 )
 from production.services.lookup import get_owned
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 __all__ = [
     "create_recipient",
     "delete_recipient",
@@ -30,6 +33,13 @@ __all__ = [
     "get_recipients",
     "update_recipient",
 ]
+
+
+class RecipientCounts(TypedDict):
+    """What the recipient reads add to each recipient."""
+
+    assignment_count: int
+
 
 logger = logging.getLogger("bakeplanner.events.recipients")
 
@@ -73,14 +83,16 @@ def create_recipient(
     return recipient
 
 
-def get_recipient(tx: Tx, recipient_id: int) -> Recipient:
+def get_recipient(tx: Tx, recipient_id: int) -> WithAnnotations[Recipient, RecipientCounts]:
     """One recipient, annotated with `assignment_count`."""
     tx.require()
     get_owned(tx, Recipient, recipient_id)  # NotFound for ids outside the household
     return _with_counts(tx.objects(Recipient)).get(pk=int(recipient_id))
 
 
-def get_recipients(tx: Tx, *, search: str = "", include_inactive: bool = True) -> list[Recipient]:
+def get_recipients(
+    tx: Tx, *, search: str = "", include_inactive: bool = True
+) -> list[WithAnnotations[Recipient, RecipientCounts]]:
     """Recipients by name, each with `assignment_count`; `search` matches name, household
     name, address and notes (case-insensitive)."""
     tx.require()
@@ -100,7 +112,9 @@ def get_recipients(tx: Tx, *, search: str = "", include_inactive: bool = True) -
     return list(queryset.order_by("name", "id"))
 
 
-def _with_counts(queryset: QuerySet[Recipient]) -> QuerySet[Recipient]:
+def _with_counts(
+    queryset: QuerySet[Recipient],
+) -> QuerySet[WithAnnotations[Recipient, RecipientCounts]]:
     return queryset.annotate(assignment_count=Count("assignments"))
 
 

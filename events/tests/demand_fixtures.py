@@ -281,9 +281,9 @@ def build_scaled_world(household, size: int) -> SimpleNamespace:
         flour = ingredient(h, f"Flour {n}", "weight", density="120", category=f"Cat {n % 3}")
         sugar = ingredient(h, f"Sugar {n}", "weight", category="Baking")
         bag = ingredient(h, f"Bag {n}", "count", kind="packaging", category="Packaging")
-        for ingr, unit in ((flour, "g"), (sugar, "g"), (bag, "each")):
-            small = product(h, ingr, "Small", 100, unit)
-            big = product(h, ingr, "Big", 1000, unit)
+        for ingr, base_unit in ((flour, "g"), (sugar, "g"), (bag, "each")):
+            small = product(h, ingr, "Small", 100, base_unit)
+            big = product(h, ingr, "Big", 1000, base_unit)
             purchase(h, small, price="1.00", on=dt.date(2026, 1, 1), base_quantity=100)
             purchase(h, big, price="7.00", on=dt.date(2026, 1, 2), base_quantity=1000, remaining=10)
         base = Recipe.objects.create(household=h, name=f"Base {n}")

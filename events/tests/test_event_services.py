@@ -107,7 +107,7 @@ def test_unknown_and_foreign_events_are_not_found(gift_world, outsider_household
             lambda: get_event_by_id(tx, w.christmas.pk),
             lambda: get_event_by_name(tx, "Christmas 2026"),
             lambda: get_event_by_slug(tx, "christmas-2026"),
-            lambda: get_event_by_id(tx, "abc"),
+            lambda: get_event_by_id(tx, "abc"),  # type: ignore[arg-type]  # a malformed id
             lambda: update_event(tx, w.christmas.pk, notes="hi"),
             lambda: delete_event(tx, w.christmas.pk),
         ):

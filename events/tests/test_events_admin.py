@@ -93,6 +93,7 @@ def test_admin_is_staff_only(member_client):
 
 def test_admin_refuses_an_event_date_outside_the_accepted_years(gift_world, staff_client):
     event = Event.objects.filter(household=gift_world.household).first()
+    assert event is not None
     url = reverse("admin:events_event_change", args=[event.pk])
     response = staff_client.post(
         url,

@@ -10,7 +10,7 @@ adjustments, so they are read-only here too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import (
@@ -28,7 +28,7 @@ from django.db.models import (
 from django.http import HttpRequest
 
 from bakeplanner.errors import DomainError
-from bakeplanner.tx import unit_of_work
+from bakeplanner.tx import actor_of, unit_of_work
 from production.models import (
     AssemblyPackagingConsumption,
     FinishedGood,
@@ -61,7 +61,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class HouseholdInlineMixin:
+if TYPE_CHECKING:
+    # The mixin is only ever combined with ModelAdmin, whose save_formset it extends.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
+
+
+class HouseholdInlineMixin(_ModelAdminBase):
     """New inline rows belong to their parent's household."""
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -69,7 +76,7 @@ class HouseholdInlineMixin:
             instance = inline_form.instance
             if instance.household_id is None and form.instance.household_id is not None:
                 instance.household_id = form.instance.household_id
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        super().save_formset(request, form, formset, change)
 
 
 # --- Ingredients and products ---------------------------------------------------------------
@@ -114,9 +121,9 @@ def _drawn() -> Q:
     lot = OuterRef("lot")
     return (
         Q(lot__quantity_remaining__lt=F("lot__quantity_initial"))
-        | Exists(ProductionConsumption.objects.filter(lot=lot))
-        | Exists(AssemblyPackagingConsumption.objects.filter(lot=lot))
-        | Exists(StockAdjustmentLot.objects.filter(lot=lot))
+        | Q(Exists(ProductionConsumption.objects.filter(lot=lot)))
+        | Q(Exists(AssemblyPackagingConsumption.objects.filter(lot=lot)))
+        | Q(Exists(StockAdjustmentLot.objects.filter(lot=lot)))
     )
 
 
@@ -176,7 +183,7 @@ class PurchaseAdmin(admin.ModelAdmin):
         done = 0
         for purchase in queryset.select_related("household").order_by("pk"):
             try:
-                with unit_of_work(purchase.household, actor=request.user) as tx:  # type: ignore[arg-type]
+                with unit_of_work(purchase.household, actor=actor_of(request)) as tx:
                     delete_purchase(tx, purchase.pk)
             except DomainError as exc:
                 self.message_user(request, f"Purchase {purchase.pk}: {exc}", messages.WARNING)
@@ -322,7 +329,7 @@ class StockAdjustmentLotInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = readonly_fields = ["lot", "quantity", "cost"]
+    fields = readonly_fields = ("lot", "quantity", "cost")
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from bakeplanner.errors import DomainError
-from bakeplanner.tx import unit_of_work
+from bakeplanner.tx import actor_of, unit_of_work
 from production.models import (
     AssemblyFinishedGoodConsumption,
     AssemblyFinishedUnitConsumption,
@@ -54,22 +54,22 @@ class LedgerInline(ReadOnlyMixin, admin.TabularInline):
 
 class ProductionConsumptionInline(LedgerInline):
     model = ProductionConsumption
-    fields = readonly_fields = ["ingredient", "lot", "quantity", "cost"]
+    fields = readonly_fields = ("ingredient", "lot", "quantity", "cost")
 
 
 class AssemblyFinishedUnitInline(LedgerInline):
     model = AssemblyFinishedUnitConsumption
-    fields = readonly_fields = ["finished_unit", "quantity", "unit_cost", "cost"]
+    fields = readonly_fields = ("finished_unit", "quantity", "unit_cost", "cost")
 
 
 class AssemblyFinishedGoodInline(LedgerInline):
     model = AssemblyFinishedGoodConsumption
-    fields = readonly_fields = ["finished_good", "quantity", "unit_cost", "cost"]
+    fields = readonly_fields = ("finished_good", "quantity", "unit_cost", "cost")
 
 
 class AssemblyPackagingInline(LedgerInline):
     model = AssemblyPackagingConsumption
-    fields = readonly_fields = ["ingredient", "lot", "quantity", "cost"]
+    fields = readonly_fields = ("ingredient", "lot", "quantity", "cost")
 
 
 class ReasonForm(forms.Form):
@@ -94,7 +94,7 @@ def _reverse_selected(
         done = 0
         for run in queryset.select_related("household").order_by("pk"):
             try:
-                with unit_of_work(run.household, actor=request.user) as tx:
+                with unit_of_work(run.household, actor=actor_of(request)) as tx:
                     reverse(tx, run.pk, reason=reason)
             except DomainError as exc:
                 modeladmin.message_user(

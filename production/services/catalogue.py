@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
@@ -41,6 +41,9 @@ from production.services.lookup import (
     usage_sentence,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 __all__ = [
     "create_ingredient",
     "create_product",
@@ -52,6 +55,22 @@ __all__ = [
     "update_ingredient",
     "update_product",
 ]
+
+
+class IngredientTotals(TypedDict):
+    """What `list_ingredients` adds to each ingredient."""
+
+    name_lower: str
+    on_hand: Decimal
+    product_count: int
+
+
+class ProductPrices(TypedDict):
+    """What `list_products` adds to each product (`latest_price` is per package)."""
+
+    latest_price: Decimal | None
+    purchase_count: int
+
 
 logger = logging.getLogger("bakeplanner.production.catalogue")
 
@@ -259,7 +278,7 @@ def _on_hand_subquery(tx: Tx) -> Subquery:
 
 def list_ingredients(
     tx: Tx, *, q: str = "", kind: str = "", sort: str = "name"
-) -> list[Ingredient]:
+) -> list[WithAnnotations[Ingredient, IngredientTotals]]:
     """Ingredients with `on_hand` and `product_count`; searchable and sortable."""
     tx.require()
     queryset = tx.objects(Ingredient).annotate(
@@ -486,7 +505,9 @@ def delete_product(tx: Tx, product_id: int) -> None:
         product.delete(using=tx.using)
 
 
-def list_products(tx: Tx, *, q: str = "", sort: str = "ingredient") -> list[Product]:
+def list_products(
+    tx: Tx, *, q: str = "", sort: str = "ingredient"
+) -> list[WithAnnotations[Product, ProductPrices]]:
     """Every product with its ingredient and `latest_price` (per package, or None)."""
     tx.require()
     latest_price = Subquery(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q
 
@@ -37,6 +37,9 @@ from production.services.lookup import (
     usage_sentence,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 __all__ = [
     "add_component",
     "create_finished_good",
@@ -47,6 +50,13 @@ __all__ = [
     "update_component",
     "update_finished_good",
 ]
+
+
+class GoodCounts(TypedDict):
+    """What `list_finished_goods` adds to each good."""
+
+    component_count: int
+
 
 logger = logging.getLogger("bakeplanner.production.goods")
 
@@ -233,7 +243,9 @@ def remove_component(tx: Tx, component_id: int) -> None:
 # --- Reads ------------------------------------------------------------------------------------
 
 
-def list_finished_goods(tx: Tx, *, q: str = "", sort: str = "name") -> list[FinishedGood]:
+def list_finished_goods(
+    tx: Tx, *, q: str = "", sort: str = "name"
+) -> list[WithAnnotations[FinishedGood, GoodCounts]]:
     """Finished goods with their stock, average cost and `component_count`."""
     tx.require()
     queryset = tx.objects(FinishedGood).annotate(component_count=Count("components"))

@@ -89,9 +89,9 @@ def _drawn_lot_filter(tx: Tx) -> Q:
     """Lots some of whose stock has left, or that any ledger row points at."""
     return (
         Q(quantity_remaining__lt=F("quantity_initial"))
-        | Exists(tx.raw_objects(ProductionConsumption).filter(lot=OuterRef("pk")))
-        | Exists(tx.raw_objects(AssemblyPackagingConsumption).filter(lot=OuterRef("pk")))
-        | Exists(tx.raw_objects(StockAdjustmentLot).filter(lot=OuterRef("pk")))
+        | Q(Exists(tx.raw_objects(ProductionConsumption).filter(lot=OuterRef("pk"))))
+        | Q(Exists(tx.raw_objects(AssemblyPackagingConsumption).filter(lot=OuterRef("pk"))))
+        | Q(Exists(tx.raw_objects(StockAdjustmentLot).filter(lot=OuterRef("pk"))))
     )
 
 

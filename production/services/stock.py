@@ -158,8 +158,8 @@ def adjust_finished_stock(
         adjustment = StockAdjustment(
             household=tx.household,
             item_type=kind,
-            finished_unit=item if kind == StockAdjustment.FINISHED_UNIT else None,
-            finished_good=item if kind == StockAdjustment.FINISHED_GOOD else None,
+            finished_unit=item if isinstance(item, FinishedUnit) else None,
+            finished_good=item if isinstance(item, FinishedGood) else None,
             change=Decimal(amount),
             quantity_before=Decimal(before),
             quantity_after=Decimal(after),

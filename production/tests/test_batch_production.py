@@ -528,7 +528,7 @@ def test_unknown_run_is_not_found(spec_world, tx):
     with pytest.raises(NotFound):
         get_production_run(tx, 999999)
     with pytest.raises(NotFound):
-        reverse_production_run(tx, "abc", reason="x")
+        reverse_production_run(tx, "abc", reason="x")  # type: ignore[arg-type]  # a malformed id
 
 
 # --- Logs -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ See docs/design.md, "Purchases and lots".
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -138,7 +139,11 @@ def test_volume_product_for_weight_stock_uses_density(pantry, tx):
     ],
 )
 def test_bad_purchase_input_is_refused_and_changes_nothing(pantry, tx, fields, message):
-    arguments = {"packages": 1, "price_per_package": "1.00", "purchased_on": "2026-01-01"}
+    arguments: dict[str, Any] = {
+        "packages": 1,
+        "price_per_package": "1.00",
+        "purchased_on": "2026-01-01",
+    }
     arguments.update(fields)
     before = db_snapshot()
     with pytest.raises(ValidationFailed, match=message):

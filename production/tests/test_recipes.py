@@ -316,6 +316,7 @@ def test_recipe_writes_are_all_or_nothing(spec_world):
         glaze = create_recipe(tx, name="Glaze")
         link = add_recipe_component(tx, frosting.pk, glaze.pk, 1)
     line = RecipeIngredient.objects.filter(recipe=spec_world.cookies).first()
+    assert line is not None
     recipe, lines = "production.Recipe", "production.RecipeIngredient"
     components, units = "production.RecipeComponent", "production.FinishedUnit"
     calls = [
