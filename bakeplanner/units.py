@@ -113,11 +113,3 @@ def to_base(
         density_g_per_cup=density_g_per_cup,
         ingredient_name=ingredient_name,
     )
-
-
-def units_for_family(family: str, *, with_density: bool = False) -> list[str]:
-    """Units a line may use for an ingredient of this stock family."""
-    families = {family}
-    if with_density and family in (WEIGHT, VOLUME):
-        families = {WEIGHT, VOLUME}
-    return [unit for unit, (fam, _) in UNITS.items() if fam in families]

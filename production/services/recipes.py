@@ -67,7 +67,6 @@ logger = logging.getLogger("bakeplanner.production.recipes")
 RECIPE_FIELDS = ("name", "category", "notes", "archived")
 LINE_FIELDS = ("ingredient_id", "quantity", "unit", "notes")
 UNIT_FIELDS = ("name", "items_per_batch", "item_unit")
-RECIPE_SORTS = ("name", "category", "lines", "cost")
 FINISHED_UNIT_SORTS = {
     "name": ("name", "recipe__name"),
     "recipe": ("recipe__name", "name"),
