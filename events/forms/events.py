@@ -111,19 +111,30 @@ class StatusForm(forms.Form):
 # --- Targets ------------------------------------------------------------------------------
 
 
-class ProductionTargetForm(PageForm):
-    def __init__(self, *args: Any, recipes: Choices, action: str = "", **kwargs: Any) -> None:
+class TargetForm(PageForm):
+    """A target for one item: which item, how many, notes. Subclasses name the fields."""
+
+    item_name = ""
+    item_label = ""
+    count_name = ""
+    count_label = ""
+    submit = ""
+
+    def __init__(self, *args: Any, choices: Choices, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipe"] = choice_field("Recipe", recipes, empty="Choose…")
-        self.fields["target_batches"] = count_field("Target batches")
+        self.fields[self.item_name] = choice_field(self.item_label, choices, empty="Choose…")
+        self.fields[self.count_name] = count_field(self.count_label)
         self.fields["notes"] = notes_field()
-        self.helper = submit_helper("Save production target", action=action, prefix=self.prefix_id)
+        self.helper = submit_helper(self.submit, action=action, prefix=self.prefix_id)
 
 
-class AssemblyTargetForm(PageForm):
-    def __init__(self, *args: Any, goods: Choices, action: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["finished_good"] = choice_field("Box or tin", goods, empty="Choose…")
-        self.fields["target_quantity"] = count_field("Target quantity")
-        self.fields["notes"] = notes_field()
-        self.helper = submit_helper("Save assembly target", action=action, prefix=self.prefix_id)
+class ProductionTargetForm(TargetForm):
+    item_name, item_label = "recipe", "Recipe"
+    count_name, count_label = "target_batches", "Target batches"
+    submit = "Save production target"
+
+
+class AssemblyTargetForm(TargetForm):
+    item_name, item_label = "finished_good", "Box or tin"
+    count_name, count_label = "target_quantity", "Target quantity"
+    submit = "Save assembly target"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,59 +27,63 @@ from events.views.choices import package_choices, recipient_choices
 from events.views.events import event_url
 
 
-def _assign_choices(tx: Tx, pk: int) -> dict[str, Any]:
-    return {
-        "event": get_event_by_id(tx, pk),
-        "recipients": recipient_choices(tx),
-        "packages": package_choices(tx),
-    }
+def _assign_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.AssignmentForm] | type[forms.BulkAssignmentForm],
+    assign: Callable[..., Any],
+    *,
+    who: str,
+    template: str,
+    success: Callable[[Any], str],
+) -> HttpResponse:
+    """Give a package to the recipient (or recipients) the form's `who` field names."""
+
+    def build(tx: Tx) -> dict[str, Any]:
+        return {
+            "event": get_event_by_id(tx, pk),
+            "recipients": recipient_choices(tx),
+            "packages": package_choices(tx),
+        }
+
+    ctx = read_context(request, build)
+    form = form_class(posted_data(request), recipients=ctx["recipients"], packages=ctx["packages"])
+    return form_page(
+        request,
+        template,
+        form,
+        {"event": ctx["event"]},
+        lambda tx, data: assign(
+            tx, pk, data[who], data["package"], quantity=data["quantity"], notes=data["notes"]
+        ),
+        success=success,
+        next_url=lambda made: event_url(pk, "assignments"),
+    )
 
 
 @member_required
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = read_context(request, lambda tx: _assign_choices(tx, pk))
-    form = forms.AssignmentForm(
-        posted_data(request), recipients=ctx["recipients"], packages=ctx["packages"]
-    )
-    return form_page(
+    return _assign_page(
         request,
-        "events/assignment_create.html",
-        form,
-        {"event": ctx["event"]},
-        lambda tx, data: assign_package_to_recipient(
-            tx,
-            pk,
-            data["recipient"],
-            data["package"],
-            quantity=data["quantity"],
-            notes=data["notes"],
-        ),
+        pk,
+        forms.AssignmentForm,
+        assign_package_to_recipient,
+        who="recipient",
+        template="events/assignment_create.html",
         success=lambda made: "Package assigned.",
-        next_url=lambda made: event_url(pk, "assignments"),
     )
 
 
 @member_required
 def assignment_bulk_create(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = read_context(request, lambda tx: _assign_choices(tx, pk))
-    form = forms.BulkAssignmentForm(
-        posted_data(request), recipients=ctx["recipients"], packages=ctx["packages"]
-    )
-    return form_page(
+    return _assign_page(
         request,
-        "events/assignment_bulk_create.html",
-        form,
-        {"event": ctx["event"]},
-        lambda tx, data: assign_package_to_recipients(
-            tx,
-            pk,
-            data["recipients"],
-            data["package"],
-            quantity=data["quantity"],
-            notes=data["notes"],
-        ),
+        pk,
+        forms.BulkAssignmentForm,
+        assign_package_to_recipients,
+        who="recipients",
+        template="events/assignment_bulk_create.html",
         success=lambda made: f"Package assigned to {len(made)} recipient(s).",
-        next_url=lambda made: event_url(pk, "assignments"),
     )
 
 

@@ -170,12 +170,12 @@ def _event_page(request: HttpRequest, tx: Tx, pk: int) -> dict[str, Any]:
             prefix_id="bulk",
         ),
         "production_target_form": forms.ProductionTargetForm(
-            recipes=recipes,
+            choices=recipes,
             action=reverse("events:production_target_set", args=[event.pk]),
             prefix_id="production",
         ),
         "assembly_target_form": forms.AssemblyTargetForm(
-            goods=goods,
+            choices=goods,
             action=reverse("events:assembly_target_set", args=[event.pk]),
             prefix_id="assembly",
         ),

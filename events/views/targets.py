@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from bakeplanner.pages import Refused, form_page, posted_data, read_context, rea
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from events.forms import events as forms
+from events.forms.common import Choices
 from events.services import (
     delete_assembly_target,
     delete_production_target,
@@ -28,81 +30,84 @@ from events.views.choices import good_choices, recipe_choices
 from events.views.events import event_url
 
 
-@member_required
-def production_target_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add or change a production target (`?recipe=<id>` pre-fills an existing one)."""
-    recipe_id = whole_number_or_none(request.GET.get("recipe"))
+@dataclass(frozen=True)
+class TargetKind:
+    """What differs between the two kinds of target: names, readers and the service."""
+
+    name: str  # "production" or "assembly"
+    form: type[forms.TargetForm]
+    choices: Callable[[Tx], Choices]
+    targets: Callable[[Tx, int], list[Any]]
+    set_target: Callable[..., Any]
+    said: Callable[[Any], str]
+
+
+PRODUCTION = TargetKind(
+    name="production",
+    form=forms.ProductionTargetForm,
+    choices=recipe_choices,
+    targets=get_production_targets,
+    set_target=set_production_target,
+    said=lambda target: f"Target for {target.recipe.name}: {target.target_batches} batch(es).",
+)
+
+ASSEMBLY = TargetKind(
+    name="assembly",
+    form=forms.AssemblyTargetForm,
+    choices=good_choices,
+    targets=get_assembly_targets,
+    set_target=set_assembly_target,
+    said=lambda target: f"Target for {target.finished_good.name}: {target.target_quantity}.",
+)
+
+
+def _target_page(request: HttpRequest, pk: int, kind: TargetKind) -> HttpResponse:
+    """Add or change a target; `?<item>=<id>` pre-fills the event's existing one."""
+    item_field, count_field = kind.form.item_name, kind.form.count_name
+    item_id = whole_number_or_none(request.GET.get(item_field))
 
     def build(tx: Tx) -> dict[str, Any]:
         event = get_event_by_id(tx, pk)
-        recipes = recipe_choices(tx)
+        choices = kind.choices(tx)
         initial: dict[str, Any] = {}
-        if recipe_id is not None:
-            for target in get_production_targets(tx, event.pk):
-                if target.recipe_id == recipe_id:
+        if item_id is not None:
+            for target in kind.targets(tx, event.pk):
+                if getattr(target, f"{item_field}_id") == item_id:
                     initial = {
-                        "recipe": target.recipe_id,
-                        "target_batches": target.target_batches,
+                        item_field: item_id,
+                        count_field: getattr(target, count_field),
                         "notes": target.notes,
                     }
-                    # An archived recipe with a target stays choosable for editing.
-                    if all(key != target.recipe_id for key, _ in recipes):
-                        recipes.append((target.recipe_id, target.recipe.name))
-        return {"event": event, "recipes": recipes, "initial": initial}
+                    # An item no longer offered (an archived recipe) stays choosable here.
+                    if all(key != item_id for key, _ in choices):
+                        choices.append((item_id, getattr(target, item_field).name))
+        return {"event": event, "choices": choices, "initial": initial}
 
     ctx = read_context(request, build)
-    form = forms.ProductionTargetForm(
-        posted_data(request), initial=ctx["initial"], recipes=ctx["recipes"]
-    )
+    form = kind.form(posted_data(request), initial=ctx["initial"], choices=ctx["choices"])
     return form_page(
         request,
-        "events/production_target_set.html",
+        f"events/{kind.name}_target_set.html",
         form,
         {"event": ctx["event"]},
-        lambda tx, data: set_production_target(
-            tx, pk, data["recipe"], data["target_batches"], notes=data["notes"]
+        lambda tx, data: kind.set_target(
+            tx, pk, data[item_field], data[count_field], notes=data["notes"]
         ),
-        success=lambda target: (
-            f"Target for {target.recipe.name}: {target.target_batches} batch(es)."
-        ),
+        success=kind.said,
         next_url=lambda target: event_url(pk, "targets"),
     )
+
+
+@member_required
+def production_target_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or change a production target (`?recipe=<id>` pre-fills an existing one)."""
+    return _target_page(request, pk, PRODUCTION)
 
 
 @member_required
 def assembly_target_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or change an assembly target (`?finished_good=<id>` pre-fills an existing one)."""
-    good_id = whole_number_or_none(request.GET.get("finished_good"))
-
-    def build(tx: Tx) -> dict[str, Any]:
-        event = get_event_by_id(tx, pk)
-        goods = good_choices(tx)
-        initial: dict[str, Any] = {}
-        if good_id is not None:
-            for target in get_assembly_targets(tx, event.pk):
-                if target.finished_good_id == good_id:
-                    initial = {
-                        "finished_good": target.finished_good_id,
-                        "target_quantity": target.target_quantity,
-                        "notes": target.notes,
-                    }
-        return {"event": event, "goods": goods, "initial": initial}
-
-    ctx = read_context(request, build)
-    form = forms.AssemblyTargetForm(
-        posted_data(request), initial=ctx["initial"], goods=ctx["goods"]
-    )
-    return form_page(
-        request,
-        "events/assembly_target_set.html",
-        form,
-        {"event": ctx["event"]},
-        lambda tx, data: set_assembly_target(
-            tx, pk, data["finished_good"], data["target_quantity"], notes=data["notes"]
-        ),
-        success=lambda target: f"Target for {target.finished_good.name}: {target.target_quantity}.",
-        next_url=lambda target: event_url(pk, "targets"),
-    )
+    return _target_page(request, pk, ASSEMBLY)
 
 
 def _target_delete(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
 from bakeplanner.pages import or_404, posted_data, show_error
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
-from bakeplanner.tx import request_tx
+from bakeplanner.tx import Tx, request_tx
 from production import services
 from production.forms.runs import (
     AssemblyRunForm,
@@ -96,6 +97,77 @@ def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _record_page(
+    request: HttpRequest,
+    template: str,
+    form: Form,
+    ctx: dict[str, Any],
+    record: Callable[[Tx, dict[str, Any]], dict[str, Any]],
+    *,
+    shortage: tuple[type[DomainError], ...],
+    check: Callable[[Tx, dict[str, Any]], dict[str, Any]],
+    success: Callable[[dict[str, Any]], str],
+    detail: str,
+) -> HttpResponse:
+    """Record a run once per form token; a refusal for a shortage also shows the same check
+    the live panel runs, so the page says what is missing."""
+    shown_check: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def detail_url(run: dict[str, Any]) -> str:
+            return reverse(detail, args=[run["id"]])
+
+        try:
+            with request_tx(request) as tx:
+                run = once(tx, data[TOKEN_FIELD], lambda: record(tx, data), detail_url)
+        except DomainError as exc:
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
+            if isinstance(exc, shortage):
+                with request_tx(request, read_only=True) as tx:
+                    try:
+                        shown_check = check(tx, data)
+                    except DomainError:
+                        shown_check = None
+        else:
+            if isinstance(run, Replayed):
+                return replayed_response(request, run)
+            messages.success(request, success(run))
+            return redirect(detail_url(run))
+    return render(request, template, {**ctx, "form": form, "check": shown_check})
+
+
+def _reverse_page(
+    request: HttpRequest,
+    run_id: int,
+    *,
+    read: Callable[..., dict[str, Any]],
+    undo: Callable[..., Any],
+    submit: str,
+    success: Callable[[dict[str, Any]], str],
+    detail: str,
+    when: str,
+    template: str,
+) -> HttpResponse:
+    """Undo a run with a reason; an undone run shows the page without the form working."""
+    with request_tx(request, read_only=True) as tx:
+        run = or_404(read, tx, run_id, include_consumptions=False)
+    form = ReverseRunForm(posted_data(request), submit=submit)
+    if request.method == "POST" and not run["reversed"] and form.is_valid():
+        try:
+            with request_tx(request) as tx:
+                undo(tx, run_id, reason=form.cleaned_data["reason"])
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+        except DomainError as exc:
+            show_error(form, exc, field_names=RUN_FORM_FIELDS)
+        else:
+            messages.success(request, success(run))
+            return redirect(detail, run_id=run_id)
+    _for_display(run, when)
+    return render(request, template, {"run": run, "form": form})
+
+
 # --- Production: record -------------------------------------------------------------------
 
 
@@ -116,58 +188,35 @@ def production_run_create(request: HttpRequest) -> HttpResponse:
         events=choices["events"],
         check_url=reverse("production:check_can_produce"),
     )
-    check: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit_id = data["finished_unit"]
-        try:
-            with request_tx(request) as tx:
-                run = once(
-                    tx,
-                    data[TOKEN_FIELD],
-                    lambda: services.record_batch_production(
-                        tx,
-                        choices["recipe_of"][unit_id],
-                        unit_id,
-                        data["num_batches"],
-                        data["actual_yield"],
-                        scale=data["scale"],
-                        produced_at=data["produced_at"],
-                        event_id=data["event"],
-                        loss_category=data["loss_category"] or None,
-                        loss_notes=data["loss_notes"],
-                        notes=data["notes"],
-                    ),
-                    lambda run: reverse("production:production_run_detail", args=[run["id"]]),
-                )
-        except DomainError as exc:
-            show_error(form, exc, field_names=RUN_FORM_FIELDS)
-            if isinstance(exc, InsufficientInventory):
-                # The same check the live panel runs, shown after the refused submit.
-                with request_tx(request, read_only=True) as tx:
-                    try:
-                        check = services.check_can_produce(
-                            tx,
-                            choices["recipe_of"][unit_id],
-                            data["num_batches"],
-                            scale=data["scale"],
-                        )
-                    except DomainError:
-                        check = None
-        else:
-            if isinstance(run, Replayed):
-                return replayed_response(request, run)
-            messages.success(
-                request,
-                f"Recorded {run['actual_yield']} of {run['expected_yield']} "
-                f"{run['finished_unit_name']} from {run['num_batches']} batch(es) of "
-                f"{run['recipe_name']}; ingredients cost {run['total_ingredient_cost']}.",
-            )
-            return redirect("production:production_run_detail", run_id=run["id"])
-    return render(
+    recipe_of = choices["recipe_of"]
+    return _record_page(
         request,
         "production/production_run_create.html",
-        {"form": form, "check": check, "has_units": bool(choices["units"])},
+        form,
+        {"has_units": bool(choices["units"])},
+        lambda tx, data: services.record_batch_production(
+            tx,
+            recipe_of[data["finished_unit"]],
+            data["finished_unit"],
+            data["num_batches"],
+            data["actual_yield"],
+            scale=data["scale"],
+            produced_at=data["produced_at"],
+            event_id=data["event"],
+            loss_category=data["loss_category"] or None,
+            loss_notes=data["loss_notes"],
+            notes=data["notes"],
+        ),
+        shortage=(InsufficientInventory,),
+        check=lambda tx, data: services.check_can_produce(
+            tx, recipe_of[data["finished_unit"]], data["num_batches"], scale=data["scale"]
+        ),
+        success=lambda run: (
+            f"Recorded {run['actual_yield']} of {run['expected_yield']} "
+            f"{run['finished_unit_name']} from {run['num_batches']} batch(es) of "
+            f"{run['recipe_name']}; ingredients cost {run['total_ingredient_cost']}."
+        ),
+        detail="production:production_run_detail",
     )
 
 
@@ -259,26 +308,20 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @member_required
 def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
-    with request_tx(request, read_only=True) as tx:
-        run = or_404(services.get_production_run, tx, run_id, include_consumptions=False)
-    form = ReverseRunForm(posted_data(request), submit="Undo run")
-    if request.method == "POST" and not run["reversed"] and form.is_valid():
-        try:
-            with request_tx(request) as tx:
-                services.reverse_production_run(tx, run_id, reason=form.cleaned_data["reason"])
-        except NotFound as exc:
-            raise Http404(str(exc)) from None
-        except DomainError as exc:
-            show_error(form, exc, field_names=RUN_FORM_FIELDS)
-        else:
-            messages.success(
-                request,
-                f"Undid production run {run_id}: the ingredients are back in stock and "
-                f"{run['actual_yield']} {run['finished_unit_name']} were taken off.",
-            )
-            return redirect("production:production_run_detail", run_id=run_id)
-    _for_display(run, "produced_at")
-    return render(request, "production/production_run_reverse.html", {"run": run, "form": form})
+    return _reverse_page(
+        request,
+        run_id,
+        read=services.get_production_run,
+        undo=services.reverse_production_run,
+        submit="Undo run",
+        success=lambda run: (
+            f"Undid production run {run_id}: the ingredients are back in stock and "
+            f"{run['actual_yield']} {run['finished_unit_name']} were taken off."
+        ),
+        detail="production:production_run_detail",
+        when="produced_at",
+        template="production/production_run_reverse.html",
+    )
 
 
 # --- Assembly: record -----------------------------------------------------------------------
@@ -295,47 +338,28 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
         events=choices["events"],
         check_url=reverse("production:check_can_assemble"),
     )
-    check: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with request_tx(request) as tx:
-                run = once(
-                    tx,
-                    data[TOKEN_FIELD],
-                    lambda: services.record_assembly(
-                        tx,
-                        data["finished_good"],
-                        data["quantity"],
-                        assembled_at=data["assembled_at"],
-                        event_id=data["event"],
-                        notes=data["notes"],
-                    ),
-                    lambda run: reverse("production:assembly_run_detail", args=[run["id"]]),
-                )
-        except DomainError as exc:
-            show_error(form, exc, field_names=RUN_FORM_FIELDS)
-            if isinstance(exc, InsufficientInventory | InsufficientStock):
-                with request_tx(request, read_only=True) as tx:
-                    try:
-                        check = services.check_can_assemble(
-                            tx, data["finished_good"], data["quantity"]
-                        )
-                    except DomainError:
-                        check = None
-        else:
-            if isinstance(run, Replayed):
-                return replayed_response(request, run)
-            messages.success(
-                request,
-                f"Recorded {run['quantity']} {run['finished_good_name']} packed; "
-                f"cost {run['total_cost']} ({run['per_unit_cost']} each).",
-            )
-            return redirect("production:assembly_run_detail", run_id=run["id"])
-    return render(
+    return _record_page(
         request,
         "production/assembly_run_create.html",
-        {"form": form, "check": check, "has_goods": bool(choices["goods"])},
+        form,
+        {"has_goods": bool(choices["goods"])},
+        lambda tx, data: services.record_assembly(
+            tx,
+            data["finished_good"],
+            data["quantity"],
+            assembled_at=data["assembled_at"],
+            event_id=data["event"],
+            notes=data["notes"],
+        ),
+        shortage=(InsufficientInventory, InsufficientStock),
+        check=lambda tx, data: services.check_can_assemble(
+            tx, data["finished_good"], data["quantity"]
+        ),
+        success=lambda run: (
+            f"Recorded {run['quantity']} {run['finished_good_name']} packed; "
+            f"cost {run['total_cost']} ({run['per_unit_cost']} each)."
+        ),
+        detail="production:assembly_run_detail",
     )
 
 
@@ -380,23 +404,17 @@ def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @member_required
 def assembly_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
-    with request_tx(request, read_only=True) as tx:
-        run = or_404(services.get_assembly_run, tx, run_id, include_consumptions=False)
-    form = ReverseRunForm(posted_data(request), submit="Undo packing")
-    if request.method == "POST" and not run["reversed"] and form.is_valid():
-        try:
-            with request_tx(request) as tx:
-                services.reverse_assembly_run(tx, run_id, reason=form.cleaned_data["reason"])
-        except NotFound as exc:
-            raise Http404(str(exc)) from None
-        except DomainError as exc:
-            show_error(form, exc, field_names=RUN_FORM_FIELDS)
-        else:
-            messages.success(
-                request,
-                f"Undid assembly run {run_id}: {run['quantity']} {run['finished_good_name']} "
-                "were taken apart and their contents are back in stock.",
-            )
-            return redirect("production:assembly_run_detail", run_id=run_id)
-    _for_display(run, "assembled_at")
-    return render(request, "production/assembly_run_reverse.html", {"run": run, "form": form})
+    return _reverse_page(
+        request,
+        run_id,
+        read=services.get_assembly_run,
+        undo=services.reverse_assembly_run,
+        submit="Undo packing",
+        success=lambda run: (
+            f"Undid assembly run {run_id}: {run['quantity']} {run['finished_good_name']} "
+            "were taken apart and their contents are back in stock."
+        ),
+        detail="production:assembly_run_detail",
+        when="assembled_at",
+        template="production/assembly_run_reverse.html",
+    )
