@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chromium.webdriver import ChromiumDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -29,7 +30,7 @@ class Browser:
     """The driver plus what every step needs: page loads that are waited for, console errors
     collected as the walk goes, and screenshots at desktop and phone width."""
 
-    def __init__(self, driver: WebDriver, base_url: str) -> None:
+    def __init__(self, driver: ChromiumDriver, base_url: str) -> None:
         self.driver = driver
         self.base_url = base_url
         self.console_errors: list[str] = []

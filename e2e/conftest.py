@@ -20,7 +20,7 @@ from django.utils import timezone
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.chromium.webdriver import ChromiumDriver
 
 from bakeplanner.tx import unit_of_work
 from e2e.browser import DESKTOP, FAILURES, SCREENSHOTS, WAIT_SECONDS, Browser
@@ -59,7 +59,7 @@ CHROMIUM_FLAGS = (
 @pytest.fixture(scope="session")
 def chromium_driver(
     tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, live_server: Any
-) -> Iterator[WebDriver]:
+) -> Iterator[ChromiumDriver]:
     """One headless Chromium for the whole run, with a fresh profile. Screenshots of an
     earlier run are cleared, so the folder shows this run only.
 
@@ -110,7 +110,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def browser(
-    request: pytest.FixtureRequest, chromium_driver: WebDriver, live_server: Any
+    request: pytest.FixtureRequest, chromium_driver: ChromiumDriver, live_server: Any
 ) -> Iterator[Browser]:
     """The shared Chromium, logged out, at desktop width, with an empty console log. When the
     test fails, the page it stopped on is kept (picture and HTML) in test-artifacts/failures."""

@@ -94,10 +94,10 @@ def apply_suggested_targets(browser: Browser, world: SimpleNamespace, event: Eve
     targets = browser.by_id("targets")
     browser.follow(browser.button("Apply suggested targets", within=targets))
     assert "Applied 1 baking target and 1 assembly target." in browser.alerts()
-    targets = browser.by_id("targets").text
-    assert "Sugar Cookies" in targets and "1 batch" in targets
-    assert "0/1 batches (0 %)" in targets
-    assert "0/2 assembled (0 %)" in targets
+    targets_text = browser.by_id("targets").text
+    assert "Sugar Cookies" in targets_text and "1 batch" in targets_text
+    assert "0/1 batches (0 %)" in targets_text
+    assert "0/2 assembled (0 %)" in targets_text
     # Two boxes of 12 cookies: 24 cookies, one batch of 48.
     production = ProductionTarget.objects.get(event=event)
     assembly = AssemblyTarget.objects.get(event=event)
@@ -126,7 +126,9 @@ def download_shopping_list(browser: Browser, world: SimpleNamespace, event: Even
     browser.screenshots("shopping-list")
 
     link = browser.link("Download CSV")
-    download = browser.fetch_bytes(link.get_attribute("href"))
+    href = link.get_attribute("href")
+    assert href is not None
+    download = browser.fetch_bytes(href)
     assert download["status"] == 200
     assert download["contentType"].startswith("text/csv")
     slug = event.slug

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django import forms
 from django.db import models
+from django.template import Context
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -456,6 +457,7 @@ def _forms_in(response: TestResponse) -> dict[str, forms.BaseForm]:
     found: dict[str, forms.BaseForm] = {}
     seen: set[int] = set()
     for context in response.context or []:
+        assert isinstance(context, Context)  # one per rendered template
         for layer in context.dicts:
             for key, value in layer.items():
                 if isinstance(value, forms.BaseForm) and id(value) not in seen:

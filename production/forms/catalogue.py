@@ -20,6 +20,7 @@ from bakeplanner.dates import BoundedDateField
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import OneTimeFormMixin
 from bakeplanner.units import FAMILY_CHOICES, UNIT_CHOICES
+from production.forms import set_choices
 from production.models import FinishedGoodComponent, Ingredient, StockAdjustment
 
 Choices = list[tuple[Any, str]]
@@ -146,7 +147,7 @@ class PurchaseForm(OneTimeFormMixin, CatalogueForm):
     def __init__(self, *args: Any, products: GroupedChoices, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("purchased_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["product_id"].choices = [("", "—"), *products]
+        set_choices(self, "product_id", [("", "—"), *products])
 
 
 class DepletionForm(OneTimeFormMixin, CatalogueForm):
@@ -160,7 +161,7 @@ class DepletionForm(OneTimeFormMixin, CatalogueForm):
 
     def __init__(self, *args: Any, ingredients: GroupedChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ingredient_id"].choices = [("", "—"), *ingredients]
+        set_choices(self, "ingredient_id", [("", "—"), *ingredients])
 
 
 class StockAdjustmentForm(OneTimeFormMixin, CatalogueForm):
@@ -197,7 +198,7 @@ class RecipeLineForm(OneTimeFormMixin, CatalogueForm):
 
     def __init__(self, *args: Any, ingredients: GroupedChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ingredient_id"].choices = [("", "—"), *ingredients]
+        set_choices(self, "ingredient_id", [("", "—"), *ingredients])
 
 
 class RecipeComponentForm(CatalogueForm):
@@ -215,7 +216,7 @@ class RecipeComponentForm(CatalogueForm):
 
     def __init__(self, *args: Any, recipes: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component_recipe_id"].choices = [("", "—"), *recipes]
+        set_choices(self, "component_recipe_id", [("", "—"), *recipes])
 
 
 class RecipeComponentEditForm(CatalogueForm):
@@ -256,7 +257,7 @@ class ComponentForm(CatalogueForm):
 
     def __init__(self, *args: Any, items: GroupedChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "—"), *items]
+        set_choices(self, "item", [("", "—"), *items])
 
     def clean_item(self) -> tuple[str, int]:
         kind, _, pk = self.cleaned_data["item"].partition(":")

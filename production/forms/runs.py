@@ -16,6 +16,7 @@ from django import forms
 
 from bakeplanner.dates import BoundedDateField, BoundedDateTimeField
 from bakeplanner.submissions import TOKEN_FIELD, OneTimeFormMixin
+from production.forms import set_choices
 from production.models import ProductionRun
 from production.services.assembly import MAX_ASSEMBLY_QUANTITY
 from production.services.run_inputs import MAX_BATCHES, MAX_SCALE, expected_yield_for
@@ -121,7 +122,7 @@ class ProductionRunForm(OneTimeFormMixin):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items_per_batch = items_per_batch
-        self.fields["finished_unit"].choices = [("", "Choose a baked item…"), *units]
+        set_choices(self, "finished_unit", [("", "Choose a baked item…"), *units])
         self.fields["event"] = _event_field(events)
         self.helper = _submit_helper("Record baking", check_url=check_url)
         self.helper.layout = Layout(
@@ -142,7 +143,8 @@ class ProductionRunForm(OneTimeFormMixin):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         unit_id = data.get("finished_unit")
         batches, scale = data.get("num_batches"), data.get("scale")
         if unit_id is None or batches is None or scale is None:
@@ -182,7 +184,7 @@ class AssemblyRunForm(OneTimeFormMixin):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finished_good"].choices = [("", "Choose a box or tin…"), *goods]
+        set_choices(self, "finished_good", [("", "Choose a box or tin…"), *goods])
         self.fields["event"] = _event_field(events)
         self.helper = _submit_helper("Record packing", check_url=check_url)
         self.helper.layout = Layout(
@@ -232,9 +234,9 @@ class RunFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].label = item_label
-        self.fields["item"].choices = [("", "All"), *items]
+        set_choices(self, "item", [("", "All"), *items])
         self.fields["event"].label = "Event"
-        self.fields["event"].choices = [("", "All"), *events]
+        set_choices(self, "event", [("", "All"), *events])
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "row g-2 align-items-end"
@@ -247,7 +249,8 @@ class RunFilterForm(forms.Form):
         self.helper.add_input(Submit("filter", "Filter", css_class="btn-secondary btn-touch"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date is before the start date.")

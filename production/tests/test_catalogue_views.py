@@ -112,6 +112,7 @@ def _all_urls(world) -> list[tuple[str, str]]:
     urls = []
     for pattern in catalogue_urls.urlpatterns:
         name = pattern.name
+        assert name is not None  # every catalogue page has a URL name
         if "<int:pk>" in str(pattern.pattern):
             urls.append((name, reverse(f"production:{name}", args=[args[name]])))
         else:
