@@ -207,7 +207,7 @@ def delete_page(
         if not isinstance(write_with(request, form, call), Refused):
             messages.success(request, success)
             return redirect(next_url)
-    error = " ".join(form.non_field_errors())
+    error = " ".join(str(message) for message in form.non_field_errors())
     return render(request, template, {**ctx, "form": form, "error": error})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership_of(request.user) is None:
         return render(request, "no_household.html", status=403)
     form = DashboardFilterForm(request.GET or None)
-    filters = {"filter": "active_future", "date_from": None, "date_to": None}
+    filters: dict[str, Any] = {"filter": "active_future", "date_from": None, "date_to": None}
     if form.is_bound and form.is_valid():
         filters = {key: form.cleaned_data.get(key) for key in filters}
     with request_tx(request, read_only=True) as tx:
