@@ -17,7 +17,12 @@ from bakeplanner.errors import DuplicateAssignment, NotFound, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event, Package, Recipient
-from events.services.events import clean_text, positive_count, reject_unknown_fields
+from events.services.events import (
+    clean_text,
+    positive_count,
+    reject_unknown_fields,
+    save_changes,
+)
 from production.services.lookup import get_owned
 
 __all__ = [
@@ -211,10 +216,7 @@ def update_assignment(tx: Tx, assignment_id: int, **fields: Any) -> Assignment:
                         field="package",
                     )
                 changes["package"] = package
-        for key, value in changes.items():
-            setattr(assignment, key, value)
-        if changes:
-            assignment.save(using=tx.using, update_fields=[*changes, "updated_at"])
+        save_changes(tx, assignment, changes)
         op.add(changed=sorted(changes))
     return assignment
 

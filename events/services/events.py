@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.text import slugify
 
 from bakeplanner.dates import check_in_range
@@ -145,18 +146,24 @@ def reject_unknown_fields(fields: Iterable[str], allowed: frozenset[str], entity
         )
 
 
-def lock_household(tx: Tx) -> None:
-    """Serialise name checks in this household, so two people creating the same name at
-    once get a clear message instead of a constraint error (SQLite already serialises)."""
-    lock_household_names(tx)
+def save_changes(tx: Tx, instance: models.Model, changes: dict[str, Any]) -> None:
+    """Set the changed fields and save only those (and `updated_at`); no change, no write."""
+    for key, value in changes.items():
+        setattr(instance, key, value)
+    if changes:
+        instance.save(using=tx.using, update_fields=[*changes, "updated_at"])
 
 
 # --- Services ------------------------------------------------------------------------------
 
 
-def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> None:
-    if existing_name(tx, Event, name, exclude_pk=exclude_id) is not None:
-        raise ValidationFailed(f"An event named {name!r} already exists.", field="name")
+def refuse_taken_name(
+    tx: Tx, model: type[models.Model], name: str, *, entity: str, exclude_id: int | None = None
+) -> None:
+    """Refuse a name another row of `model` in the household has (as names compare), quoting
+    the name as given: "An event named 'X' already exists."."""
+    if existing_name(tx, model, name, exclude_pk=exclude_id) is not None:
+        raise ValidationFailed(f"{entity} named {name!r} already exists.", field="name")
 
 
 def _free_slug(tx: Tx, name: str, *, exclude_id: int | None = None) -> str:
@@ -185,8 +192,8 @@ def create_event(tx: Tx, *, name: str, event_date: Any, notes: str = "") -> Even
         clean = clean_name(name, "event")
         date = clean_date(event_date)
         text = clean_text(notes)
-        lock_household(tx)
-        _check_name_free(tx, clean)
+        lock_household_names(tx)
+        refuse_taken_name(tx, Event, clean, entity="An event")
         event = Event(
             household=tx.household,
             name=clean,
@@ -261,16 +268,13 @@ def update_event(tx: Tx, event_id: int, **fields: Any) -> Event:
         if "notes" in fields:
             changes["notes"] = clean_text(fields["notes"])
         if "name" in changes:
-            lock_household(tx)
+            lock_household_names(tx)
         event = get_owned(tx, Event, event_id, lock=True)
         if "name" in changes and changes["name"] != event.name:
-            _check_name_free(tx, changes["name"], exclude_id=event.pk)
+            refuse_taken_name(tx, Event, changes["name"], entity="An event", exclude_id=event.pk)
             # File names and links follow the name, so the slug does too.
             changes["slug"] = _free_slug(tx, changes["name"], exclude_id=event.pk)
-        for key, value in changes.items():
-            setattr(event, key, value)
-        if changes:
-            event.save(using=tx.using, update_fields=[*changes, "updated_at"])
+        save_changes(tx, event, changes)
         op.add(changed=sorted(changes))
     return event
 

@@ -12,15 +12,16 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
-from bakeplanner.names import existing_name
+from bakeplanner.names import lock_household_names
 from bakeplanner.tx import Tx
 from events.models import Assignment, Package, PackageItem
 from events.services.events import (
     clean_name,
     clean_text,
-    lock_household,
     positive_count,
+    refuse_taken_name,
     reject_unknown_fields,
+    save_changes,
 )
 from production.models import FinishedGood
 from production.services.lookup import get_owned
@@ -51,11 +52,6 @@ logger = logging.getLogger("bakeplanner.events.packages")
 PACKAGE_FIELDS = frozenset({"name", "notes"})
 
 
-def _check_name_free(tx: Tx, name: str, *, exclude_id: int | None = None) -> None:
-    if existing_name(tx, Package, name, exclude_pk=exclude_id) is not None:
-        raise ValidationFailed(f"A package named {name!r} already exists.", field="name")
-
-
 def _with_contents(
     tx: Tx, queryset: QuerySet[Package]
 ) -> QuerySet[WithAnnotations[Package, PackageCounts]]:
@@ -76,8 +72,8 @@ def create_package(tx: Tx, *, name: str, notes: str = "") -> Package:
     with logged_operation(logger, tx, "create_package") as op:
         clean = clean_name(name, "package")
         text = clean_text(notes)
-        lock_household(tx)
-        _check_name_free(tx, clean)
+        lock_household_names(tx)
+        refuse_taken_name(tx, Package, clean, entity="A package")
         package = Package(household=tx.household, name=clean, notes=text)
         package.save(using=tx.using)
         op.add(package_id=package.pk)
@@ -108,14 +104,13 @@ def update_package(tx: Tx, package_id: int, **fields: Any) -> Package:
         if "notes" in fields:
             changes["notes"] = clean_text(fields["notes"])
         if "name" in changes:
-            lock_household(tx)
+            lock_household_names(tx)
         package = get_owned(tx, Package, package_id, lock=True)
         if "name" in changes:
-            _check_name_free(tx, changes["name"], exclude_id=package.pk)
-        for key, value in changes.items():
-            setattr(package, key, value)
-        if changes:
-            package.save(using=tx.using, update_fields=[*changes, "updated_at"])
+            refuse_taken_name(
+                tx, Package, changes["name"], entity="A package", exclude_id=package.pk
+            )
+        save_changes(tx, package, changes)
         op.add(changed=sorted(changes))
     return package
 

@@ -20,6 +20,7 @@ from events.services.events import (
     clean_optional_line,
     clean_text,
     reject_unknown_fields,
+    save_changes,
 )
 from production.services.lookup import get_owned
 
@@ -125,10 +126,7 @@ def update_recipient(tx: Tx, recipient_id: int, **fields: Any) -> Recipient:
         reject_unknown_fields(fields, RECIPIENT_FIELDS, "recipient")
         changes = _clean_fields(fields)
         recipient = get_owned(tx, Recipient, recipient_id, lock=True)
-        for key, value in changes.items():
-            setattr(recipient, key, value)
-        if changes:
-            recipient.save(using=tx.using, update_fields=[*changes, "updated_at"])
+        save_changes(tx, recipient, changes)
         op.add(changed=sorted(changes))
     return recipient
 

@@ -36,6 +36,7 @@ from production.services.lookup import (
     clean_text,
     get_owned,
     household_lots,
+    rename,
     sort_ordering,
     usage,
     usage_sentence,
@@ -195,10 +196,7 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
         ingredient = get_owned(tx, Ingredient, ingredient_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(normalize_input(fields["name"]), Ingredient)
-            lock_household_names(tx)
-            check_name_free(tx, Ingredient, clean, entity="An ingredient", exclude_pk=ingredient.pk)
-            ingredient.name = clean
+            rename(tx, ingredient, fields["name"], entity="An ingredient")
         if "category" in fields:
             ingredient.category = clean_text(
                 fields["category"], "Category", field="category", max_length=80

@@ -32,6 +32,7 @@ from production.services.lookup import (
     clean_text,
     clean_whole_number,
     get_owned,
+    rename,
     sort_ordering,
     usage,
     usage_sentence,
@@ -100,10 +101,7 @@ def update_finished_good(tx: Tx, finished_good_id: int, **fields: Any) -> Finish
         good = get_owned(tx, FinishedGood, finished_good_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(normalize_input(fields["name"]), FinishedGood)
-            lock_household_names(tx)
-            check_name_free(tx, FinishedGood, clean, entity="A gift box or tin", exclude_pk=good.pk)
-            good.name = clean
+            rename(tx, good, fields["name"], entity="A gift box or tin")
         if "description" in fields:
             good.description = clean_text(fields["description"], "Description", field="description")
         good.save(using=tx.using)

@@ -20,6 +20,7 @@ from django.db.models.fields.reverse_related import ForeignObjectRel
 from bakeplanner.dates import check_in_range
 from bakeplanner.errors import NotFound, ValidationFailed
 from bakeplanner.money import to_decimal
+from bakeplanner.names import check_name_free, lock_household_names, normalize_input
 from bakeplanner.tx import Tx
 from production.models import AssemblyRun, InventoryLot, LotQuerySet, ProductionRun, RunQuerySet
 
@@ -102,6 +103,17 @@ def clean_name(
     """A required name that fits the model's column."""
     max_length = _column(model, field).max_length
     return clean_text(value, label, field=field, max_length=max_length, required=True)
+
+
+def rename(tx: Tx, instance: Any, value: Any, *, entity: str) -> None:
+    """Give `instance` the name `value` (normalised and checked), refused when another row of
+    its kind in the household has that name. The household's name lock comes first, so two
+    people choosing the same name at once take turns and the second gets the message."""
+    model = type(instance)
+    clean = clean_name(normalize_input(value), model)
+    lock_household_names(tx)
+    check_name_free(tx, model, clean, entity=entity, exclude_pk=instance.pk)
+    instance.name = clean
 
 
 def clean_decimal(

@@ -38,6 +38,7 @@ from production.services.lookup import (
     clean_text,
     clean_whole_number,
     get_owned,
+    rename,
     sort_ordering,
     usage,
     usage_sentence,
@@ -103,10 +104,7 @@ def update_recipe(tx: Tx, recipe_id: int, **fields: Any) -> Recipe:
         recipe = get_owned(tx, Recipe, recipe_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            clean = clean_name(normalize_input(fields["name"]), Recipe)
-            lock_household_names(tx)
-            check_name_free(tx, Recipe, clean, entity="A recipe", exclude_pk=recipe.pk)
-            recipe.name = clean
+            rename(tx, recipe, fields["name"], entity="A recipe")
         if "category" in fields:
             recipe.category = clean_text(
                 fields["category"], "Category", field="category", max_length=80
