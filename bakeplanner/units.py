@@ -8,6 +8,7 @@ to 0.001 of the target unit (half-even) before it is stored or compared.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Protocol
 
 from bakeplanner.errors import ConversionError
 from bakeplanner.money import MILLI, Number, to_decimal
@@ -112,4 +113,28 @@ def to_base(
         BASE_UNIT[family],
         density_g_per_cup=density_g_per_cup,
         ingredient_name=ingredient_name,
+    )
+
+
+class Measured(Protocol):
+    """What a conversion needs to know of an ingredient."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def stock_family(self) -> str: ...
+
+    @property
+    def density_g_per_cup(self) -> Decimal | None: ...
+
+
+def ingredient_to_base(quantity: Number, unit: str, ingredient: Measured) -> Decimal:
+    """`quantity` `unit` of the ingredient in its base unit; a refusal names the ingredient."""
+    return to_base(
+        quantity,
+        unit,
+        ingredient.stock_family,
+        density_g_per_cup=ingredient.density_g_per_cup,
+        ingredient_name=ingredient.name,
     )

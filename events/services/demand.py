@@ -21,7 +21,7 @@ from django.db.models import Sum
 
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.tx import Tx
-from bakeplanner.units import to_base
+from bakeplanner.units import ingredient_to_base
 from events.models import AssemblyTarget, Assignment, Event, PackageItem, ProductionTarget
 from production.models import (
     AssemblyRun,
@@ -404,13 +404,7 @@ def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, 
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
         for line in graph.lines.get(recipe_id, []):
             ingredient = line.ingredient
-            quantity = to_base(
-                line.quantity * multiplier,
-                line.unit,
-                ingredient.stock_family,
-                density_g_per_cup=ingredient.density_g_per_cup,
-                ingredient_name=ingredient.name,
-            )
+            quantity = ingredient_to_base(line.quantity * multiplier, line.unit, ingredient)
             need = needs.get(ingredient.pk)
             if need is None:
                 need = needs[ingredient.pk] = IngredientDemand(ingredient)

@@ -20,7 +20,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from bakeplanner.errors import ConversionError
 from bakeplanner.money import cost_to_string, qty_to_string
 from bakeplanner.tx import Tx
-from bakeplanner.units import to_base
+from bakeplanner.units import ingredient_to_base
 from events.services.demand import (
     IngredientDemand,
     PackagingDemand,
@@ -88,13 +88,7 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
     ):
         ingredient = ingredients[product.ingredient_id]
         try:
-            size = to_base(
-                product.package_quantity,
-                product.package_unit,
-                ingredient.stock_family,
-                density_g_per_cup=ingredient.density_g_per_cup,
-                ingredient_name=ingredient.name,
-            )
+            size = ingredient_to_base(product.package_quantity, product.package_unit, ingredient)
         except ConversionError:
             continue  # a product that cannot be measured in the stock unit cannot be advised
         if size <= 0:

@@ -21,7 +21,7 @@ from bakeplanner.errors import InsufficientInventory, ValidationFailed
 from bakeplanner.logs import log_debug, log_operation
 from bakeplanner.money import cost_to_string, qty_to_string, to_decimal
 from bakeplanner.tx import Tx
-from bakeplanner.units import to_base
+from bakeplanner.units import ingredient_to_base
 from production.models import Ingredient, InventoryLot
 from production.services.lookup import get_owned, household_lots
 
@@ -176,13 +176,7 @@ def consume_fifo(
         raise ValidationFailed(f"{quantity!r} is not a number.", field="quantity") from None
     if amount <= 0:
         raise ValidationFailed("The quantity must be more than zero.", field="quantity")
-    needed = to_base(
-        amount,
-        unit,
-        ingredient.stock_family,
-        density_g_per_cup=ingredient.density_g_per_cup,
-        ingredient_name=ingredient.name,
-    )
+    needed = ingredient_to_base(amount, unit, ingredient)
     lots = lots_for(tx, [ingredient.pk], lock=not dry_run)[ingredient.pk]
     plan = plan_fifo(ingredient, needed, lots)
     log_debug(

@@ -14,7 +14,7 @@ from typing import Any
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.money import qty_to_string, to_decimal
 from bakeplanner.tx import Tx
-from bakeplanner.units import to_base
+from bakeplanner.units import ingredient_to_base
 from production.models import Ingredient, Recipe, RecipeComponent, RecipeIngredient
 from production.services.lookup import get_owned
 
@@ -109,13 +109,7 @@ def sum_lines(
     for node in nodes:
         for line in lines_by_recipe.get(node.recipe_id, []):
             ingredient = line.ingredient
-            quantity = to_base(
-                line.quantity * node.multiplier,
-                line.unit,
-                ingredient.stock_family,
-                density_g_per_cup=ingredient.density_g_per_cup,
-                ingredient_name=ingredient.name,
-            )
+            quantity = ingredient_to_base(line.quantity * node.multiplier, line.unit, ingredient)
             need = needs.get(ingredient.pk)
             if need is None:
                 need = needs[ingredient.pk] = IngredientNeed(ingredient, Decimal(0), [])

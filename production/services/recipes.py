@@ -22,7 +22,7 @@ from bakeplanner.names import (
     normalize_input,
 )
 from bakeplanner.tx import Tx
-from bakeplanner.units import BASE_UNIT, UNITS, can_convert, family_of, to_base
+from bakeplanner.units import BASE_UNIT, UNITS, can_convert, family_of, ingredient_to_base, to_base
 from production.models import (
     FinishedUnit,
     Ingredient,
@@ -538,12 +538,8 @@ def get_recipe_detail(tx: Tx, recipe_id: int) -> dict[str, Any]:
     for line in lines:
         ingredient = line.ingredient
         try:
-            line.base_quantity = to_base(  # type: ignore[attr-defined]
-                line.quantity,
-                line.unit,
-                ingredient.stock_family,
-                density_g_per_cup=ingredient.density_g_per_cup,
-                ingredient_name=ingredient.name,
+            line.base_quantity = ingredient_to_base(  # type: ignore[attr-defined]
+                line.quantity, line.unit, ingredient
             )
         except ConversionError:
             line.base_quantity = None  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from typing import Any
 from bakeplanner.errors import InsufficientStock, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
-from bakeplanner.units import to_base
+from bakeplanner.units import ingredient_to_base
 from production.models import (
     FinishedGood,
     FinishedUnit,
@@ -61,13 +61,7 @@ def record_depletion(
         ingredient = get_owned(tx, Ingredient, ingredient_id)
         amount = clean_decimal(quantity, "Quantity", model=RecipeIngredient, column="quantity")
         reason, notes = _clean_reason_and_notes(reason, notes)
-        needed = to_base(
-            amount,
-            unit,
-            ingredient.stock_family,
-            density_g_per_cup=ingredient.density_g_per_cup,
-            ingredient_name=ingredient.name,
-        )
+        needed = ingredient_to_base(amount, unit, ingredient)
         if needed <= 0:
             raise ValidationFailed(
                 f"That is less than 0.001 {ingredient.base_unit} of {ingredient.name}.",
