@@ -269,8 +269,10 @@ def assembly_dto(
 # --- Services --------------------------------------------------------------------------------
 
 
-def check_can_assemble(tx: Tx, finished_good_id: int, quantity: int) -> dict[str, Any]:
-    """Whether stock covers `quantity` goods, and every component that is short."""
+def check_can_assemble(tx: Tx, finished_good_id: int | str, quantity: int | str) -> dict[str, Any]:
+    """Whether stock covers `quantity` goods, and every component that is short.
+
+    Both may be the text of the live check's query string; they are validated here."""
     tx.require()
     with logged_operation(
         logger, tx, "check_can_assemble", finished_good_id=finished_good_id, quantity=quantity

@@ -191,9 +191,11 @@ def _plans_for(tx: Tx, needs: list[IngredientNeed], *, lock: bool) -> list[Any]:
 
 
 def check_can_produce(
-    tx: Tx, recipe_id: int, num_batches: int, *, scale: Any = 1
+    tx: Tx, recipe_id: int, num_batches: int | str, *, scale: Any = 1
 ) -> dict[str, Any]:
-    """Whether stock covers `num_batches` of the recipe's whole tree, and what is missing."""
+    """Whether stock covers `num_batches` of the recipe's whole tree, and what is missing.
+
+    `num_batches` may be the text of the live check's query string; it is validated here."""
     tx.require()
     with logged_operation(
         logger, tx, "check_can_produce", recipe_id=recipe_id, num_batches=num_batches

@@ -6,7 +6,7 @@ See docs/design.md, "Catalogue" and "Purchases and lots".
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +33,7 @@ from production.models import (
     Ingredient,
     Product,
     Purchase,
+    StockAdjustment,
 )
 from production.services import (
     adjust_finished_stock,
@@ -379,11 +380,17 @@ def depletion_create(request: HttpRequest) -> HttpResponse:
             reason=data["reason"],
             notes=data["notes"],
         ),
-        success=lambda adj: (
-            f"Took {(-adj.change).normalize():f} {adj.ingredient.base_unit} of "
-            f"{adj.ingredient.name} out of stock."
-        ),
+        success=_depletion_message,
         next_url=lambda adj: reverse("production:inventory"),
+    )
+
+
+def _depletion_message(adjustment: StockAdjustment) -> str:
+    # A depletion is an ingredient adjustment: its ingredient is set (the item-type check).
+    ingredient = cast(Ingredient, adjustment.ingredient)
+    return (
+        f"Took {(-adjustment.change).normalize():f} {ingredient.base_unit} of "
+        f"{ingredient.name} out of stock."
     )
 
 
@@ -393,9 +400,11 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _adjust_page(request: HttpRequest, kind: str, pk: int, template: str) -> HttpResponse:
-    model = FinishedUnit if kind == "finished_unit" else FinishedGood
+    model: type[FinishedUnit] | type[FinishedGood] = (
+        FinishedUnit if kind == "finished_unit" else FinishedGood
+    )
     item = object_or_404(request, model, pk)
-    if kind == "finished_unit":
+    if isinstance(item, FinishedUnit):
         back = reverse("production:recipe_detail", args=[item.recipe_id])
     else:
         back = reverse("production:finished_good_detail", args=[pk])
