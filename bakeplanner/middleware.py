@@ -63,3 +63,28 @@ class GoneMiddleware:
             extra={"path": request.path, "method": request.method, "error": str(exception)},
         )
         return render(request, "404.html", {"gone": True}, status=404)
+
+
+class NulByteMiddleware:
+    """A NUL byte in the address or a form is refused with a 400 page before any view runs.
+
+    No text the app stores may contain one (PostgreSQL refuses it outright), so such a
+    request is never meaningful (docs/security.md, "Input bounds").
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return render(
+                request,
+                "400.html",
+                {"reason": "The address or the form contained a character that is not allowed."},
+                status=400,
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data: Any) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -322,3 +322,29 @@ def test_dates_module_bounds():
     assert in_range(EARLIEST) and in_range(LATEST)
     assert not in_range(EARLIEST - dt.timedelta(days=1))
     assert not in_range(LATEST + dt.timedelta(days=1))
+
+
+# --- NUL bytes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name, params",
+    [
+        ("production:ingredient_list", {"q": "flour\x00"}),
+        ("production:inventory", {"kind": "\x00"}),
+        ("production:purchase_list", {"q\x00": "x"}),
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_clear_400(spec_world, member_client, url_name, params):
+    response = member_client.get(reverse(url_name), params)
+    assert response.status_code == 400
+    assert "not allowed" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_is_refused_and_changes_nothing(spec_world, member_client):
+    before = db_snapshot()
+    response = member_client.post(
+        reverse("production:ingredient_create"), {"name": "Rye\x00", "stock_family": "weight"}
+    )
+    assert response.status_code == 400
+    assert db_snapshot() == before
