@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 
@@ -131,10 +131,13 @@ def check_name_free(
         raise ValidationFailed(f"{entity} named {existing!r} already exists.", field="name")
 
 
-class NameKeyedQuerySet(models.QuerySet):
+_Named = TypeVar("_Named", bound="NameKeyed")
+
+
+class NameKeyedQuerySet(models.QuerySet[_Named]):
     """`bulk_create` skips `save()`, so it normalises the names and fills the keys itself."""
 
-    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    def bulk_create(self, objs: Iterable[_Named], *args: Any, **kwargs: Any) -> list[_Named]:
         objs = list(objs)
         for obj in objs:
             obj.derive_name_keys()
