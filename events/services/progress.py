@@ -218,7 +218,7 @@ def _as_date(value: Any, label: str) -> dt.date | None:
 def get_events_with_progress(
     tx: Tx,
     *,
-    filter: str = "active_future",  # noqa: A002 - the keyword every caller passes
+    filter: str = "active_future",  # shadows the builtin: the keyword every caller passes
     date_from: Any = None,
     date_to: Any = None,
 ) -> list[dict[str, Any]]:

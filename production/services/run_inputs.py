@@ -126,7 +126,9 @@ def resolve_event(tx: Tx, run_model: type[models.Model], event_id: Any) -> Any:
     if event_id is None or event_id == "":
         return None
     event_model = run_model._meta.get_field("event").related_model
-    return get_owned(tx, event_model, event_id, label="Event")  # type: ignore[arg-type]
+    if not isinstance(event_model, type):  # the foreign key's model, once the apps are loaded
+        raise TypeError(f"{run_model.__name__}.event has no resolved model.")
+    return get_owned(tx, event_model, event_id, label="Event")
 
 
 def day_bounds(start: Any, end: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
