@@ -21,6 +21,10 @@ from events.services.costs import (
     get_production_total,
     get_recipe_cost_breakdown,
 )
+from events.services.event_list import (
+    count_event_assignments,
+    get_event_list,
+)
 from events.services.events import (
     create_event,
     delete_event,
@@ -100,6 +104,7 @@ __all__ = [
     "assign_package_to_recipients",
     "can_assemble_package",
     "clone_event",
+    "count_event_assignments",
     "create_event",
     "create_package",
     "create_recipient",
@@ -122,6 +127,7 @@ __all__ = [
     "get_event_cost_analysis",
     "get_event_cost_overview",
     "get_event_estimate",
+    "get_event_list",
     "get_event_overall_progress",
     "get_event_package_count",
     "get_event_packaging_breakdown",
