@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from bakeplanner.households import add_member, create_household
 from bakeplanner.models import FormSubmission
+from bakeplanner.tests.racing import WORKERS, race_posts
 from bakeplanner.tx import unit_of_work
 from conftest import make_user
 from production.models import (
@@ -29,8 +30,6 @@ from production.models import (
 from production.services import delete_purchase, record_purchase
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-THREADS = 6
 
 
 def _kitchen():
@@ -73,32 +72,11 @@ def test_racing_identical_baking_posts_record_one_run():
         "notes": "",
         "submit_token": "same-form-token",
     }
-    barrier = threading.Barrier(THREADS)
-    statuses: list[object] = []
-    lock = threading.Lock()
-
-    def post() -> None:
-        client = _client(user)
-        try:
-            barrier.wait()
-            response = client.post(reverse("production:production_run_create"), data)
-            outcome: object = (response.status_code, response.get("Location", ""))
-        except Exception as exc:  # recorded so the test shows it
-            outcome = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(outcome)
-
-    threads = [threading.Thread(target=post) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race_posts(user, reverse("production:production_run_create"), data)
 
     run = ProductionRun.objects.get()
     detail = reverse("production:production_run_detail", args=[run.pk])
-    assert statuses == [(302, detail)] * THREADS
+    assert [(o.status_code, o["Location"]) for o in outcomes] == [(302, detail)] * WORKERS
     assert FormSubmission.objects.get().result_url == detail
     lots = InventoryLot.objects.filter(ingredient__household=household)
     assert sum(lot.quantity_remaining for lot in lots) == Decimal("4700")
