@@ -16,6 +16,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -124,12 +125,39 @@ def shopping_list_header() -> list[str]:
     ]
 
 
+def has_something_to_buy(line: dict[str, Any]) -> bool:
+    """A line to buy: its to-buy amount is more than zero (a line without a product still
+    counts, so its packages may be unknown)."""
+    return Decimal(line["to_buy"]) > 0
+
+
+def to_buy_first(result: dict[str, Any], *, show_all: bool) -> int:
+    """Leave out of `result["groups"]` (in place) the lines with nothing to buy, and the groups
+    left empty, unless `show_all`; return how many lines have nothing to buy.
+
+    The service keeps every line; the pages and exports choose (docs/design.md,
+    "Shopping list")."""
+    enough = 0
+    kept = []
+    for group in result["groups"]:
+        lines = [line for line in group["lines"] if has_something_to_buy(line)]
+        enough += len(group["lines"]) - len(lines)
+        if show_all:
+            kept.append(group)
+        elif lines:
+            kept.append({**group, "lines": lines})
+    result["groups"] = kept
+    return enough
+
+
 def shopping_list_rows(
-    tx: Tx, event_id: int, *, include_packaging: bool = True
+    tx: Tx, event_id: int, *, include_packaging: bool = True, show_all: bool = False
 ) -> tuple[list[str], list[list[Cell]]]:
-    """Header and rows: ingredients before packaging, by category, then ingredient name."""
+    """Header and rows: ingredients before packaging, by category, then ingredient name; only
+    the lines with something to buy unless `show_all`."""
     tx.require()
     result = get_shopping_list_by_category(tx, event_id, include_packaging=include_packaging)
+    to_buy_first(result, show_all=show_all)
     rows: list[list[Cell]] = []
     for group in result["groups"]:
         for line in group["lines"]:
@@ -152,8 +180,12 @@ def shopping_list_rows(
     return shopping_list_header(), rows
 
 
-def shopping_list_csv(tx: Tx, event_id: int, *, include_packaging: bool = True) -> bytes:
-    header, rows = shopping_list_rows(tx, event_id, include_packaging=include_packaging)
+def shopping_list_csv(
+    tx: Tx, event_id: int, *, include_packaging: bool = True, show_all: bool = False
+) -> bytes:
+    header, rows = shopping_list_rows(
+        tx, event_id, include_packaging=include_packaging, show_all=show_all
+    )
     return csv_bytes(header, rows)
 
 

@@ -32,6 +32,8 @@ class ShoppingListOptionsForm(forms.Form):
         coerce=lambda value: value == "1",
         initial="1",
     )
+    # Kept across a change of the packaging choice; the page's link toggles it.
+    all = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

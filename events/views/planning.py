@@ -14,7 +14,7 @@ from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, NotFound
 from bakeplanner.pages import or_404, read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
-from events.csv_export import SHOPPING_LIST, default_filename, shopping_list_csv
+from events.csv_export import SHOPPING_LIST, default_filename, shopping_list_csv, to_buy_first
 from events.forms.planning import ApplySuggestedTargetsForm, ShoppingListOptionsForm
 from events.models import Event
 from events.services import (
@@ -88,11 +88,26 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/planning/event_needs.html", ctx)
 
 
+def _show_all(request: HttpRequest) -> bool:
+    """`all=1` lists every line; by default only the lines with something to buy."""
+    return request.GET.get("all") == "1"
+
+
+def _shopping_query(include_packaging: bool, show_all: bool) -> str:
+    query = "include_packaging=1" if include_packaging else "include_packaging=0"
+    return f"{query}&all=1" if show_all else query
+
+
 def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """What to buy, by category, with a print view (tick boxes) and a CSV download."""
+    """What to buy, by category, with a print view (tick boxes) and a CSV download.
+
+    Lines with enough in stock are left out unless `all=1` (docs/design.md, "Shopping list").
+    """
+    show_all = _show_all(request)
     form = ShoppingListOptionsForm(
         request.GET if "include_packaging" in request.GET else None,
         action=reverse("events:event_shopping_list", args=[pk]),
+        initial={"all": "1" if show_all else ""},
     )
     include_packaging = form.include()
     with request_tx(request, read_only=True) as tx:
@@ -101,26 +116,36 @@ def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "form": form,
             "include_packaging": include_packaging,
-            "csv_query": "include_packaging=1" if include_packaging else "include_packaging=0",
+            "show_all": show_all,
+            "csv_query": _shopping_query(include_packaging, show_all),
+            "toggle_query": _shopping_query(include_packaging, not show_all),
+            "enough_in_stock": 0,
             "error": "",
         }
         try:
-            ctx["shopping"] = get_shopping_list_by_category(
+            shopping = get_shopping_list_by_category(
                 tx, event.pk, include_packaging=include_packaging
             )
         except DomainError as exc:
             ctx["shopping"] = None
             ctx["error"] = str(exc)
+        else:
+            ctx["enough_in_stock"] = to_buy_first(shopping, show_all=show_all)
+            ctx["shopping"] = shopping
     return render(request, "events/planning/event_shopping_list.html", ctx)
 
 
 def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The same bytes as `manage.py export_shopping_list` (with `--no-packaging` for 0)."""
+    """The same bytes as `manage.py export_shopping_list` (with `--no-packaging` for
+    `include_packaging=0` and `--all` for `all=1`)."""
     include_packaging = request.GET.get("include_packaging", "1") != "0"
+    show_all = _show_all(request)
     with request_tx(request, read_only=True) as tx:
         event = or_404(get_event_by_id, tx, pk)
         try:
-            data = shopping_list_csv(tx, event.pk, include_packaging=include_packaging)
+            data = shopping_list_csv(
+                tx, event.pk, include_packaging=include_packaging, show_all=show_all
+            )
         except DomainError as exc:
             messages.error(request, f"The shopping list cannot be exported: {exc}")
             return redirect("events:event_shopping_list", event.pk)

@@ -20,14 +20,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-packaging", action="store_true", help="leave packaging supplies out"
         )
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="list every line, also those with enough in stock (default: only what to buy)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         include_packaging = not options["no_packaging"]
+        show_all = bool(options["all"])
         run_export(
             self.stdout,
             options,
             suffix=SHOPPING_LIST,
             build=lambda tx, event: shopping_list_csv(
-                tx, event.pk, include_packaging=include_packaging
+                tx, event.pk, include_packaging=include_packaging, show_all=show_all
             ),
         )
