@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from production.views import goods, ingredients, recipes
+from production.views import goods, ingredients, quick_entry, recipes
 
 urlpatterns = [
     # Ingredients and products
@@ -18,6 +18,12 @@ urlpatterns = [
     # Purchases, inventory, depletions and adjustments
     path("purchases/", ingredients.purchase_list, name="purchase_list"),
     path("purchases/new/", ingredients.purchase_create, name="purchase_create"),
+    path("purchases/quick/", quick_entry.purchase_quick_add, name="purchase_quick_add"),
+    path(
+        "purchases/quick/confirm/",
+        quick_entry.purchase_quick_confirm,
+        name="purchase_quick_confirm",
+    ),
     path("purchases/<int:pk>/edit/", ingredients.purchase_edit, name="purchase_edit"),
     path("purchases/<int:pk>/delete/", ingredients.purchase_delete, name="purchase_delete"),
     path("inventory/", ingredients.inventory, name="inventory"),

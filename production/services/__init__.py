@@ -58,6 +58,9 @@ from production.services.purchases import (
     record_purchase,
     update_purchase,
 )
+from production.services.quick_entry import (
+    propose_purchases,
+)
 from production.services.recipe_tree import (
     get_recipe_ingredients,
 )
@@ -126,6 +129,7 @@ __all__ = [
     "list_products",
     "list_purchases",
     "list_recipes",
+    "propose_purchases",
     "record_assembly",
     "record_batch_production",
     "record_depletion",
