@@ -7,7 +7,6 @@ refuses them all and the message is shown on that row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -128,6 +127,10 @@ def _record_all(tx: Tx, rows: list[dict[str, Any]]) -> list[InventoryLot]:
     return lots
 
 
+def _purchases_url(lots: list[InventoryLot]) -> str:
+    return reverse("production:purchase_list")
+
+
 @member_required
 def purchase_quick_confirm(request: HttpRequest) -> HttpResponse:
     """Record every confirmed row in one unit of work: all of them or none."""
@@ -143,10 +146,9 @@ def purchase_quick_confirm(request: HttpRequest) -> HttpResponse:
         token_form.add_error(None, "There is nothing to record.")
         return _confirm_page(request, formset, token_form, [])
     token = token_form.cleaned_data.get(TOKEN_FIELD, "")
-    done: Callable[[list[InventoryLot]], str] = lambda lots: reverse("production:purchase_list")  # noqa: E731
     try:
         with request_tx(request) as tx:
-            result = once(tx, token, lambda: _record_all(tx, rows), done)
+            result = once(tx, token, lambda: _record_all(tx, rows), _purchases_url)
     except RowRefused as refused:
         show_error(formset.forms[refused.index], refused.error)
         return _confirm_page(request, formset, token_form, [])
