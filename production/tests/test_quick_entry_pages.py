@@ -219,3 +219,10 @@ def test_an_empty_confirm_records_nothing(member_client, shop):
     response = member_client.post(CONFIRM, data)
     assert response.status_code == 200
     assert Purchase.objects.count() == 0
+
+
+def test_the_confirm_page_without_proposals_says_there_is_nothing_to_confirm(member_client):
+    response = member_client.get(CONFIRM)
+    assert response.status_code == 200
+    assert "There is nothing to confirm" in response.content.decode()
+    assert Purchase.objects.count() == 0

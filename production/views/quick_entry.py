@@ -134,8 +134,9 @@ def _purchases_url(lots: list[InventoryLot]) -> str:
 @member_required
 def purchase_quick_confirm(request: HttpRequest) -> HttpResponse:
     """Record every confirmed row in one unit of work: all of them or none."""
-    if request.method != "POST":
-        return redirect("production:purchase_quick_add")
+    if request.method != "POST":  # nothing proposed yet: the page says so
+        empty = QuickPurchaseFormSet(form_kwargs={"products": []})
+        return _confirm_page(request, empty, QuickConfirmForm(), [])
     products = read_context(request, lambda tx: {"products": product_choices(tx)})["products"]
     formset = QuickPurchaseFormSet(request.POST, form_kwargs={"products": products})
     token_form = QuickConfirmForm(request.POST)
