@@ -8,7 +8,9 @@ is only a suggestion: nothing is recorded until the person confirms it, through
 Matching, in order:
 1. the ingredient: every word of its name appears in the line (the longest such name wins;
    "brown sugar" beats "sugar"); failing that, a product whose own name's words all appear;
-   two equally good ingredients, or none, and the line is not understood;
+   failing that, the ingredient sharing the most words with the line ("flour" finds
+   "All-purpose flour"); two equally good ingredients, or none, and the line is not
+   understood, naming the candidates;
 2. an exact product: that ingredient, the same package quantity and unit (brand and name
    words break a tie, then the preferred product);
 3. else the ingredient's preferred product when its package is the same size once
@@ -89,6 +91,14 @@ def _find_ingredient(
     if not by_name:
         owners = {p.ingredient_id for p in products if (k := _keys(p.name)) and k <= line_keys}
         by_name = [(0, i) for i in ingredients if i.pk in owners]
+    if not by_name:
+        # People shorten names ("flour" for "All-purpose flour"): the ingredients sharing
+        # the most words with the line, when one stands out.
+        by_name = [
+            (shared, ingredient)
+            for ingredient in ingredients
+            if (shared := len(_keys(ingredient.name) & line_keys))
+        ]
     if not by_name:
         return None, "Not understood: no ingredient or product of yours has that name."
     best = max(length for length, _ in by_name)

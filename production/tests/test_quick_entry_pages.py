@@ -72,6 +72,23 @@ def test_no_product_of_that_size_asks_for_one(tx, shop):
     assert "add one" in proposal.message
 
 
+def test_a_shortened_ingredient_name_finds_the_one_ingredient_it_fits(tx, household):
+    flour = _ingredient(household, "All-purpose flour")
+    bag = _product(household, flour, "5", "lb", preferred=True)
+    _ingredient(household, "Brown sugar")
+    [proposal] = propose_purchases(tx, "2 x 5 lb flour 7.98")
+    assert proposal.ready
+    assert proposal.product_id == bag.pk
+
+
+def test_a_shortened_name_that_fits_several_ingredients_names_them(tx, household):
+    _ingredient(household, "Brown sugar")
+    _ingredient(household, "Powdered sugar")
+    [proposal] = propose_purchases(tx, "sugar 1 kg 2.00")
+    assert proposal.status == "not_understood"
+    assert "Brown sugar or Powdered sugar" in proposal.message
+
+
 def test_an_unknown_ingredient_is_not_understood(tx, shop):
     [proposal] = propose_purchases(tx, "saffron 1 g 9.00")
     assert proposal.status == "not_understood"
