@@ -122,6 +122,12 @@ def download_shopping_list(browser: Browser, world: SimpleNamespace, event: Even
     browser.follow(browser.link(world.event_name))
     browser.follow(browser.link("Shopping list"))
     text = browser.main_text()
+    # Everything is in stock, so the list to buy is empty and says what it hides.
+    assert "Nothing to buy: everything needed is in stock." in text
+    assert "3 lines with enough in stock are hidden" in text
+    assert "Flour" not in text
+    browser.follow(browser.link("show all"))
+    text = browser.main_text()
     assert "Flour" in text and "Sugar" in text and "Cellophane bag" in text
     browser.screenshots("shopping-list")
 
@@ -139,9 +145,9 @@ def download_shopping_list(browser: Browser, world: SimpleNamespace, event: Even
     assert lines[0] == SHOPPING_HEADER
     assert any(line.startswith("ingredient,Baking,Flour,240,1000,0,g,") for line in lines)
     assert any(line.startswith("packaging,Wrapping,Cellophane bag,2,10,0,each,") for line in lines)
-    # The web download is the export command's bytes.
+    # The web download (of every line, as shown) is the export command's bytes with --all.
     with unit_of_work(world.household, read_only=True) as tx:
-        assert body == shopping_list_csv(tx, event.pk)
+        assert body == shopping_list_csv(tx, event.pk, show_all=True)
 
 
 def wait_for_stock_check(browser: Browser, expected: str) -> str:
