@@ -23,12 +23,13 @@ from typing import IO, Any, cast
 from django.conf import settings
 from django.core.management.base import CommandError, OutputWrapper
 
-from bakeplanner.errors import DomainError
+from bakeplanner.errors import DomainError, NotFound
 from bakeplanner.models import Household
 from bakeplanner.names import name_key
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx, unit_of_work
 from events.models import Event
+from events.services.events import get_event_by_name, get_event_by_slug
 from events.services.reports import get_event_packing_list, get_event_summary
 from events.services.shopping import get_shopping_list_by_category
 
@@ -330,14 +331,15 @@ def find_event(tx: Tx, text: str) -> Event:
     """The household's event with this slug, else with this name (compared as names are)."""
     tx.require()
     wanted = str(text).strip()
-    events = tx.objects(Event)
-    found = events.filter(slug=wanted).first() or events.filter(name_key=name_key(wanted)).first()
-    if found is None:
-        raise CommandError(
-            f"No event named or with slug {one_line(wanted)!r} in household "
-            f"{one_line(tx.household.name)!r}."
-        )
-    return found
+    for lookup in (get_event_by_slug, get_event_by_name):
+        try:
+            return lookup(tx, wanted)
+        except NotFound:
+            pass
+    raise CommandError(
+        f"No event named or with slug {one_line(wanted)!r} in household "
+        f"{one_line(tx.household.name)!r}."
+    )
 
 
 def add_export_arguments(parser: Any) -> None:
