@@ -5,8 +5,10 @@ See docs/design.md, "Events, recipients and packages".
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from bakeplanner.dates import validate_in_range
 from bakeplanner.fields import TimeStamped
@@ -122,6 +124,44 @@ class Assignment(HouseholdOwned, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} × {self.package_id} at {self.event_id}"
+
+
+class FulfillmentChange(HouseholdOwned):
+    """One move of an assignment's status, forward or a step back: who, when, why.
+
+    Written by the fulfilment services only, so an assignment's history is complete.
+    """
+
+    REASON_MAX_LENGTH = 500
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="fulfillment_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=Assignment.STATUS_CHOICES)
+    to_status = models.CharField(max_length=10, choices=Assignment.STATUS_CHOICES)
+    # Required for a step back, empty for a forward move.
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["assignment", "changed_at"], name="fulfillment_change_history")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=["pending", "ready", "delivered"])
+                & Q(to_status__in=["pending", "ready", "delivered"])
+                & ~Q(from_status=models.F("to_status")),
+                name="fulfillment_change_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment {self.assignment_id}: {self.from_status} → {self.to_status}"
 
 
 class ProductionTarget(HouseholdOwned, TimeStamped):
