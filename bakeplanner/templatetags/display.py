@@ -1,0 +1,74 @@
+"""Template filters for words and numbers (`{% load display %}`); see bakeplanner/display.py.
+
+    {{ line.quantity|quantity:line.unit }}     286 g · 1.25 kg · 2.5 cup
+    {{ run.total_cost|money }}                 $2.50 · -$1.20
+    {{ product.price_per_unit|unit_price:"g" }} $2.50 / kg
+    {{ progress.percent|percent_text }}        31%
+    {{ run.num_batches|plural:"batch,batches" }}  1 batch · 2 batches
+    {{ count|plural:"cookie" }}                0 cookies
+    {{ run.actual_yield|count_of:item.item_unit }}  48 cookies
+    {{ value|number }}                          2,298.5
+
+A figure a filter cannot read is shown as it came, so a page never fails on its formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import template
+
+from bakeplanner import display
+from bakeplanner.money import Number
+
+register = template.Library()
+
+
+def _shown(value: Any, format_text: Callable[[], str]) -> str:
+    if value is None or value == "":
+        return display.MISSING
+    try:
+        return format_text()
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)
+
+
+@register.filter
+def quantity(value: Number, unit: str = "") -> str:
+    return _shown(value, lambda: display.quantity(value, str(unit or "")))
+
+
+@register.filter
+def money(value: Number) -> str:
+    return _shown(value, lambda: display.money(value))
+
+
+@register.filter
+def unit_price(value: Number, unit: str = "") -> str:
+    return _shown(value, lambda: display.unit_price(value, str(unit or "")))
+
+
+@register.filter
+def percent_text(value: Number) -> str:
+    return _shown(value, lambda: display.percent_text(value))
+
+
+@register.filter
+def plural(value: Number, nouns: str) -> str:
+    """`"batch,batches"` gives both spellings; a single noun takes an "s"."""
+    singular, _, plural_form = str(nouns).partition(",")
+    return _shown(
+        value,
+        lambda: display.plural(value, singular.strip(), plural_form.strip() or None),
+    )
+
+
+@register.filter
+def count_of(value: Number, noun: str = "") -> str:
+    return _shown(value, lambda: display.count_of(value, str(noun or "")))
+
+
+@register.filter
+def number(value: Number, places: int = 2) -> str:
+    return _shown(value, lambda: display.number_text(value, int(places)))
