@@ -18,6 +18,7 @@ from events.models import (
     AssemblyTarget,
     Assignment,
     Event,
+    FulfillmentChange,
     Package,
     PackageItem,
     ProductionTarget,
@@ -119,6 +120,26 @@ class AssignmentAdmin(admin.ModelAdmin):
     # Status moves forward only: use the actions, which go through the service.
     readonly_fields = ["fulfillment_status", "created_at", "updated_at"]
     actions = [mark_ready, mark_delivered]
+
+
+@admin.register(FulfillmentChange)
+class FulfillmentChangeAdmin(admin.ModelAdmin):
+    """The status history is written by the fulfilment services only: read it here."""
+
+    list_display = ["assignment", "from_status", "to_status", "reason", "changed_by", "changed_at"]
+    list_filter = ["household", "to_status"]
+    search_fields = ["assignment__recipient__name", "assignment__package__name", "reason"]
+    list_select_related = ["assignment", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ProductionTarget)

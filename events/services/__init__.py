@@ -23,6 +23,7 @@ from events.services.costs import (
 )
 from events.services.event_list import (
     count_event_assignments,
+    get_event_assignment_page,
     get_event_list,
 )
 from events.services.events import (
@@ -37,7 +38,9 @@ from events.services.events import (
     update_event,
 )
 from events.services.fulfilment import (
+    get_fulfillment_history,
     get_packages_by_status,
+    revert_fulfillment_status,
     update_fulfillment_status,
 )
 from events.services.history import (
@@ -58,6 +61,11 @@ from events.services.planning import (
     get_event_plan,
     get_recipe_needs,
     suggest_targets,
+)
+from events.services.plan_progress import (
+    accept_suggested_plan,
+    get_event_plan_progress,
+    get_events_with_plan,
 )
 from events.services.progress import (
     get_assembly_progress,
@@ -82,6 +90,11 @@ from events.services.reports import (
     get_event_summary,
     get_event_total_cost,
 )
+from events.services.run_events import (
+    set_assembly_run_event,
+    set_production_run_event,
+    suggest_event_for_baking,
+)
 from events.services.shopping import (
     get_event_packaging_breakdown,
     get_event_packaging_needs,
@@ -98,6 +111,7 @@ from events.services.targets import (
 )
 
 __all__ = [
+    "accept_suggested_plan",
     "add_package_item",
     "apply_suggested_targets",
     "assign_package_to_recipient",
@@ -120,6 +134,7 @@ __all__ = [
     "get_assignment",
     "get_available_years",
     "get_dashboard_summary",
+    "get_event_assignment_page",
     "get_event_assignments",
     "get_event_by_id",
     "get_event_by_name",
@@ -134,12 +149,15 @@ __all__ = [
     "get_event_packaging_needs",
     "get_event_packing_list",
     "get_event_plan",
+    "get_event_plan_progress",
     "get_event_progress",
     "get_event_recipient_count",
     "get_event_summary",
     "get_event_total_cost",
     "get_events_by_year",
+    "get_events_with_plan",
     "get_events_with_progress",
+    "get_fulfillment_history",
     "get_package",
     "get_packages_by_status",
     "get_production_progress",
@@ -155,8 +173,12 @@ __all__ = [
     "get_shopping_list_by_category",
     "remove_assignment",
     "remove_package_item",
+    "revert_fulfillment_status",
+    "set_assembly_run_event",
     "set_assembly_target",
+    "set_production_run_event",
     "set_production_target",
+    "suggest_event_for_baking",
     "suggest_targets",
     "update_assignment",
     "update_event",

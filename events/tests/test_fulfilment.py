@@ -59,7 +59,7 @@ def test_status_change_is_all_or_nothing(gift_world):
     assert_all_or_nothing(
         w.household,
         lambda tx: update_fulfillment_status(tx, a.pk, "ready"),
-        expect_changed={"events.Assignment"},
+        expect_changed={"events.Assignment", "events.FulfillmentChange"},
     )
 
 
