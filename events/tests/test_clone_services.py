@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bakeplanner.errors import NotFound, ValidationFailed
 from bakeplanner.testing import assert_all_or_nothing, db_snapshot
 from bakeplanner.tx import unit_of_work
-from events.models import AssemblyTarget, Assignment, Event, ProductionTarget
+from events.models import AssemblyTarget, Assignment, Event, ProductionTarget, Recipient
 from events.services import clone_event
 from events.tests.progress_fixtures import (
     assembly_target,
@@ -91,3 +93,30 @@ def test_clone_is_all_or_nothing(household, last_year):
     )
     assert statements >= 6
     assert Event.objects.count() == 1
+
+
+def _event_with_assignments(household, name, count):
+    event = make_event(household, name, days_ahead=-300)
+    box = make_package(household, f"{name} box")
+    recipients = Recipient.objects.bulk_create(
+        [Recipient(household=household, name=f"{name} friend {i}") for i in range(count)]
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(household=household, event=event, recipient=r, package=box) for r in recipients]
+    )
+    return event
+
+
+def _statements_to_clone(household, event, new_name):
+    with unit_of_work(household) as tx, CaptureQueriesContext(connection) as captured:
+        new = clone_event(tx, event.pk, name=new_name, event_date="2026-12-24", copy_targets=True)
+    return len(captured), Assignment.objects.filter(event=new).count()
+
+
+def test_clone_takes_as_many_statements_for_a_large_event_as_for_a_small_one(household):
+    small = _event_with_assignments(household, "Small", 3)
+    large = _event_with_assignments(household, "Large", 1500)  # over SQLite's parameter cap
+    small_statements, small_copied = _statements_to_clone(household, small, "Small again")
+    large_statements, large_copied = _statements_to_clone(household, large, "Large again")
+    assert (small_copied, large_copied) == (3, 1500)
+    assert large_statements == small_statements
