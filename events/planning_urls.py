@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path("<int:pk>/packaging/", planning.event_packaging, name="event_packaging"),
     path("<int:pk>/summary/", planning.event_summary, name="event_summary"),
+    path("<int:pk>/summary.csv", planning.event_summary_csv, name="event_summary_csv"),
+    path(
+        "<int:pk>/packing-list.csv",
+        planning.event_packing_list_csv,
+        name="event_packing_list_csv",
+    ),
     path("<int:pk>/costs/", reports.event_costs, name="event_costs"),
     path("<int:pk>/clone/", reports.event_clone, name="event_clone"),
 ]

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Sum
+from django.db.models.functions import Lower
 
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.money import cost_to_string
@@ -149,7 +151,7 @@ def get_event_estimate(tx: Tx, event_id: int) -> dict[str, Any]:
     return _estimate_dto(estimate_event(tx, event_id))
 
 
-def _estimate_dto(estimate: Estimate) -> dict[str, Any]:
+def _estimate_dto(estimate: Estimate, *, with_assignments: bool = True) -> dict[str, Any]:
     demand = estimate.demand
     recipes = sorted(
         (demand.recipes[r] for r in estimate.batch_cost if r in demand.recipes),
@@ -159,7 +161,7 @@ def _estimate_dto(estimate: Estimate) -> dict[str, Any]:
         (demand.goods[g] for g in estimate.good_cost if g in demand.goods),
         key=lambda g: (g.name.lower(), g.finished_good_id),
     )
-    return {
+    dto: dict[str, Any] = {
         "event_id": demand.event.pk,
         "total_cost": cost_to_string(estimate.total),
         "recipes": [
@@ -191,7 +193,10 @@ def _estimate_dto(estimate: Estimate) -> dict[str, Any]:
                 key=lambda kv: (demand.package_names.get(kv[0], "").lower(), kv[0]),
             )
         ],
-        "assignments": [
+        "missing_prices": estimate.missing_prices,
+    }
+    if with_assignments:
+        dto["assignments"] = [
             {
                 "assignment_id": row.assignment_id,
                 "recipient_id": row.recipient_id,
@@ -200,9 +205,8 @@ def _estimate_dto(estimate: Estimate) -> dict[str, Any]:
                 "cost": cost_to_string(estimate.assignment_cost[row.assignment_id]),
             }
             for row in demand.assignments
-        ],
-        "missing_prices": estimate.missing_prices,
-    }
+        ]
+    return dto
 
 
 def get_event_total_cost(tx: Tx, event_id: int) -> str:
@@ -232,11 +236,80 @@ def get_event_summary(tx: Tx, event_id: int) -> dict[str, Any]:
     return _summary_dto(tx, estimate_event(tx, event_id))
 
 
-def get_event_cost_overview(tx: Tx, event_id: int) -> dict[str, Any]:
-    """`{summary, estimate}`: both DTOs from one pricing of the event (the summary page)."""
+def get_event_cost_overview(
+    tx: Tx, event_id: int, *, recipient_page: Any = None, per_page: int = 100
+) -> dict[str, Any]:
+    """`{summary, estimate}`: both DTOs from one pricing of the event (the summary page).
+
+    With `recipient_page` (a page number), the overview is the page's: `summary` holds the
+    totals without `cost_by_recipient`, `recipients` is that page of `{recipient_id,
+    recipient_name, cost}` (a `Page`, by name), `estimate` leaves out the per-assignment rows
+    and each package row adds `assignment_count` and `quantity` (how many are handed out).
+    The work then grows with the page, not with the number of recipients.
+    """
     tx.require()
     estimate = estimate_event(tx, event_id)
-    return {"summary": _summary_dto(tx, estimate), "estimate": _estimate_dto(estimate)}
+    if recipient_page is None:
+        return {"summary": _summary_dto(tx, estimate), "estimate": _estimate_dto(estimate)}
+    demand = estimate.demand
+    by_recipient, assignments, quantities = _by_recipient_and_package(estimate)
+    summary = {
+        "event_id": demand.event.pk,
+        "total_cost": cost_to_string(estimate.total),
+        "recipient_count": len(by_recipient),
+        "package_count": sum(quantities.values()),
+        "assignment_count": len(demand.assignments),
+        "missing_prices": estimate.missing_prices,
+    }
+    dto = _estimate_dto(estimate, with_assignments=False)
+    for row in dto["packages"]:
+        row["assignment_count"] = assignments.get(row["package_id"], 0)
+        row["quantity"] = quantities.get(row["package_id"], 0)
+    return {
+        "summary": summary,
+        "estimate": dto,
+        "recipients": _recipient_cost_page(
+            tx, demand.event, by_recipient, recipient_page, per_page
+        ),
+    }
+
+
+def _by_recipient_and_package(
+    estimate: Estimate,
+) -> tuple[dict[int, Decimal], dict[int, int], dict[int, int]]:
+    """Cost per recipient, and assignments and packages handed out per package."""
+    by_recipient: dict[int, Decimal] = defaultdict(Decimal)
+    assignments: dict[int, int] = defaultdict(int)
+    quantities: dict[int, int] = defaultdict(int)
+    for row in estimate.demand.assignments:
+        by_recipient[row.recipient_id] += estimate.assignment_cost[row.assignment_id]
+        assignments[row.package_id] += 1
+        quantities[row.package_id] += row.quantity
+    return by_recipient, assignments, quantities
+
+
+def _recipient_cost_page(
+    tx: Tx, event: Event, by_recipient: dict[int, Decimal], number: Any, per_page: int
+) -> Page:
+    """One page of the event's recipients by name (the names of that page only are read)."""
+    names = (
+        tx.objects(Recipient)
+        .filter(assignments__event=event)
+        .distinct()
+        .order_by(Lower("name"), "name", "pk")
+        .values_list("pk", "name")
+    )
+    page = Paginator(names, per_page).get_page(number)
+    rows: list[Any] = [
+        {
+            "recipient_id": pk,
+            "recipient_name": name,
+            "cost": cost_to_string(by_recipient.get(pk, Decimal(0))),
+        }
+        for pk, name in page.object_list
+    ]
+    page.object_list = rows
+    return page
 
 
 def _summary_dto(tx: Tx, estimate: Estimate) -> dict[str, Any]:

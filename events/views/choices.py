@@ -1,11 +1,21 @@
-"""The choice lists the events forms need, read inside the page's unit of work."""
+"""The choice lists the events forms need, read inside the page's unit of work, and the page
+links of the long lists (a list of thousands is shown a page at a time)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Q
+from django.http import HttpRequest
 
 from bakeplanner.tx import Tx
 from events.forms.common import Choices
 from events.models import Package, Recipient
 from production.models import FinishedGood, Recipe
+
+# A search field offers at most this many matches: a select of thousands helps nobody.
+SEARCH_LIMIT = 50
 
 
 def recipient_choices(tx: Tx) -> Choices:
@@ -21,11 +31,44 @@ def package_choices(tx: Tx) -> Choices:
     return list(tx.objects(Package).order_by("name", "id").values_list("pk", "name"))
 
 
-def recipe_choices(tx: Tx) -> Choices:
-    return list(
-        tx.objects(Recipe).filter(archived=False).order_by("name", "id").values_list("pk", "name")
-    )
+def recipe_choices(tx: Tx, *, search: str = "", pk: int | None = None) -> Choices:
+    """Recipes not archived, by name; with `search`, the first matches only; with `pk`, that
+    one recipe (when it is not archived)."""
+    rows = tx.objects(Recipe).filter(archived=False)
+    return _limited(rows, search, pk)
 
 
-def good_choices(tx: Tx) -> Choices:
-    return list(tx.objects(FinishedGood).order_by("name", "id").values_list("pk", "name"))
+def good_choices(tx: Tx, *, search: str = "", pk: int | None = None) -> Choices:
+    """Gift boxes by name; `search` and `pk` narrow the list as for recipes."""
+    return _limited(tx.objects(FinishedGood).all(), search, pk)
+
+
+def _limited(rows: Any, search: str, pk: int | None) -> Choices:
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    elif search:
+        rows = rows.filter(Q(name__icontains=search))
+    rows = rows.order_by("name", "id").values_list("pk", "name")
+    if search and pk is None:
+        rows = rows[:SEARCH_LIMIT]
+    return list(rows)
+
+
+def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict[str, Any]:
+    """Previous/next links that keep the page's other query parameters, and what is shown."""
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return "?" + params.urlencode()
+
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+        "start": page.start_index(),
+        "end": page.end_index(),
+        "count": page.paginator.count,
+        "number": page.number,
+        "num_pages": page.paginator.num_pages,
+    }

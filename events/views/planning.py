@@ -3,6 +3,7 @@ view and the CSV download), packaging needs and breakdown, summary with costs.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,16 @@ from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, NotFound
 from bakeplanner.pages import or_404, read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
-from events.csv_export import SHOPPING_LIST, default_filename, shopping_list_csv, to_buy_first
+from events.csv_export import (
+    ASSIGNMENTS,
+    EVENT_SUMMARY,
+    SHOPPING_LIST,
+    assignments_csv,
+    default_filename,
+    shopping_list_csv,
+    to_buy_first,
+)
+from events.csv_export import event_summary_csv as event_summary_csv_bytes
 from events.forms.planning import ApplySuggestedTargetsForm, ShoppingListOptionsForm
 from events.models import Event
 from events.services import (
@@ -27,6 +37,10 @@ from events.services import (
     get_recipe_needs,
     get_shopping_list_by_category,
 )
+from events.views.choices import page_links
+
+# Long per-recipient and per-line lists are shown a page at a time; totals cover them all.
+RECIPIENTS_PER_PAGE = 100
 
 
 def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dict[str, Any]:
@@ -150,9 +164,7 @@ def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"The shopping list cannot be exported: {exc}")
             return redirect("events:event_shopping_list", event.pk)
         filename = default_filename(event, SHOPPING_LIST)
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _csv_response(data, filename)
 
 
 def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,12 +181,75 @@ def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def event_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """Counts, planned cost and cost per recipient and per package."""
+    """Counts, planned cost, cost per package and box, and cost per recipient a page at a
+    time (the summary CSV has every recipient)."""
     with request_tx(request, read_only=True) as tx:
         event = or_404(get_event_by_id, tx, pk)
-        ctx: dict[str, Any] = {"event": event, "error": ""}
+        ctx: dict[str, Any] = {"event": event, "error": "", "pager": None}
         try:
-            ctx.update(get_event_cost_overview(tx, event.pk))
+            ctx.update(
+                get_event_cost_overview(
+                    tx,
+                    event.pk,
+                    recipient_page=request.GET.get("page") or 1,
+                    per_page=RECIPIENTS_PER_PAGE,
+                )
+            )
         except DomainError as exc:
             ctx.update(summary=None, estimate=None, error=str(exc))
+        else:
+            for row in ctx["recipients"].object_list:
+                row["url"] = reverse("events:recipient_detail", args=[row["recipient_id"]])
+            ctx["pager"] = page_links(request, ctx["recipients"])
     return render(request, "events/planning/event_summary.html", ctx)
+
+
+def _csv_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _report_csv(
+    request: HttpRequest,
+    pk: int,
+    build: Callable[[Tx, int], bytes],
+    suffix: str,
+    *,
+    what: str,
+    back_to: str,
+) -> HttpResponse:
+    """A report's CSV, built by the function its management command calls (same bytes)."""
+    with request_tx(request, read_only=True) as tx:
+        event = or_404(get_event_by_id, tx, pk)
+        try:
+            data = build(tx, event.pk)
+        except DomainError as exc:
+            messages.error(request, f"The {what} cannot be exported: {exc}")
+            return redirect(back_to, event.pk)
+        filename = default_filename(event, suffix)
+    return _csv_response(data, filename)
+
+
+def event_summary_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same bytes as `manage.py export_event_summary`."""
+    return _report_csv(
+        request,
+        pk,
+        event_summary_csv_bytes,
+        EVENT_SUMMARY,
+        what="summary",
+        back_to="events:event_summary",
+    )
+
+
+def event_packing_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same bytes as `manage.py export_assignments`: every assignment, by recipient."""
+    return _report_csv(
+        request,
+        pk,
+        assignments_csv,
+        ASSIGNMENTS,
+        what="packing list",
+        back_to="events:event_detail",
+    )
