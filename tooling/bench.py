@@ -1,41 +1,35 @@
-"""The benchmark of docs/performance.md: seed a household at scale S, then time reads, writes
-and pages.
+"""The benchmark of docs/performance.md: seed a household at scale S on its own throwaway
+database, then time reads, writes and pages.
 
-Run through `manage.py bench`; it works on a throwaway database so the real data is never
-touched. Writes are measured inside a unit of work that is rolled back, so every repetition
-starts from the same state.
+Run through `manage.py bench`. Every scale gets a fresh database (a temporary SQLite file,
+or a PostgreSQL database created on the server of DATABASE_URL and dropped afterwards), so
+the real data is never touched and no scale measures another scale's rows. Writes are
+measured inside a unit of work that is rolled back, so every repetition starts from the
+same state. Pages go through the whole Django stack with the test client.
+
+Beside each read the benchmark reports its SQL floor: the statements the call sent are
+captured and run again straight on the database connection (rows fetched, no models
+built), and their time is the least the call could take with the same queries.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import random
+import os
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import setup_databases, teardown_databases
 from django.urls import reverse
-from django.utils import timezone
 
-from bakeplanner.households import add_member, create_household
-from bakeplanner.models import Household
 from bakeplanner.tx import Tx, unit_of_work
-from events.models import (
-    AssemblyTarget,
-    Assignment,
-    Event,
-    Package,
-    PackageItem,
-    ProductionTarget,
-    Recipient,
-)
 from events.services import (
     clone_event,
     get_event_cost_analysis,
@@ -43,20 +37,22 @@ from events.services import (
     get_events_with_progress,
     get_shopping_list,
 )
-from production.models import (
-    FinishedGood,
-    FinishedGoodComponent,
-    FinishedUnit,
-    Ingredient,
-    InventoryLot,
-    Product,
-    ProductionRun,
-    Purchase,
-    Recipe,
-    RecipeComponent,
-    RecipeIngredient,
-)
 from production.services import record_assembly, record_batch_production
+from tooling.bench_seed import World, seed
+
+__all__ = [
+    "Measured",
+    "ScaleResult",
+    "World",
+    "measure",
+    "operations",
+    "pages",
+    "run_scale",
+    "seed",
+    "throwaway_database",
+]
+
+READ_PREFIXES = ("SELECT", "WITH")
 
 
 class _Rollback(Exception):
@@ -64,255 +60,105 @@ class _Rollback(Exception):
 
 
 @dataclass
-class World:
-    household: Household
-    user: Any
-    upcoming_event_id: int
-    recipe_id: int
-    finished_unit_id: int
-    items_per_batch: int
-    finished_good_id: int
+class Measured:
+    """One operation at one scale: statements of one call and medians over the calls."""
+
+    name: str
+    kind: str  # "read", "write" or "page"
+    queries: int
+    ms: float
+    sql_ms: float | None = None  # None for writes: their statements cannot be replayed
+    response_bytes: int | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """Whole call ÷ SQL floor."""
+        if self.sql_ms is None or self.sql_ms <= 0:
+            return None
+        return self.ms / self.sql_ms
 
 
-def seed(scale: int, *, rng_seed: int = 2026) -> World:
-    """≈30·S ingredients, 10·S recipes, 5·S goods, 5·S packages, 50·S recipients, 9 events
-    of 40·S assignments, runs for the past events."""
-    rng = random.Random(rng_seed + scale)
-    household = create_household(f"Bench household S={scale}")
-    user = get_user_model().objects.create_user(f"bench{scale}", password="bench-pass-123")
-    add_member(household, user)
-    h = household
-    today = timezone.localdate()
+@dataclass
+class ScaleResult:
+    scale: int
+    seed_seconds: float
+    counts: dict[str, int]
+    results: list[Measured] = field(default_factory=list)
 
-    food = [
-        Ingredient(
-            household=h,
-            name=f"Food {i}",
-            stock_family="weight",
-            density_g_per_cup=Decimal(rng.randint(90, 220)),
-            category=f"Cat {i % 6}",
-        )
-        for i in range(25 * scale)
+    def get(self, name: str) -> Measured:
+        return next(row for row in self.results if row.name == name)
+
+
+@dataclass
+class _Statement:
+    sql: str
+    params: Any
+    many: bool
+
+
+class _Recorder:
+    """A connection execute wrapper that keeps every statement sent."""
+
+    def __init__(self) -> None:
+        self.statements: list[_Statement] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.statements.append(_Statement(sql, params, many))
+        return execute(sql, params, many, context)
+
+
+def replay_ms(statements: list[_Statement]) -> float:
+    """Milliseconds to run the captured reads again and fetch every row they return."""
+    reads = [
+        s for s in statements if not s.many and s.sql.lstrip().upper().startswith(READ_PREFIXES)
     ]
-    packaging = [
-        Ingredient(household=h, name=f"Packaging {i}", kind="packaging", stock_family="count")
-        for i in range(5 * scale)
-    ]
-    ingredients = Ingredient.objects.bulk_create(food + packaging)
-    products = Product.objects.bulk_create(
-        [
-            Product(
-                household=h,
-                ingredient=ing,
-                name="Bag",
-                package_quantity=Decimal(1000 if ing.stock_family == "weight" else 50),
-                package_unit="g" if ing.stock_family == "weight" else "each",
-            )
-            for ing in ingredients
-        ]
-    )
-    purchases, lots = [], []
-    for product in products:
-        for k in range(2):
-            purchases.append(
-                Purchase(
-                    household=h,
-                    product=product,
-                    purchased_on=today - dt.timedelta(days=60 - k),
-                    packages=Decimal(20),
-                    price_per_package=Decimal(rng.randint(150, 900)) / 100,
-                )
-            )
-    purchases = Purchase.objects.bulk_create(purchases)
-    for purchase in purchases:
-        size = purchase.product.package_quantity * purchase.packages
-        lots.append(
-            InventoryLot(
-                household=h,
-                product=purchase.product,
-                ingredient=purchase.product.ingredient,
-                purchase=purchase,
-                quantity_initial=size,
-                quantity_remaining=size,
-                cost_per_unit=purchase.price_per_package / purchase.product.package_quantity,
-                received_on=purchase.purchased_on,
-            )
-        )
-    InventoryLot.objects.bulk_create(lots)
-
-    recipes = Recipe.objects.bulk_create(
-        [Recipe(household=h, name=f"Recipe {i}", category="Cookies") for i in range(10 * scale)]
-    )
-    lines = []
-    for recipe in recipes:
-        for ing in rng.sample(food, 4):
-            lines.append(
-                RecipeIngredient(
-                    household=h,
-                    recipe=recipe,
-                    ingredient=ing,
-                    quantity=Decimal(rng.choice(["1", "2", "0.5"])),
-                    unit="cup",
-                )
-            )
-    RecipeIngredient.objects.bulk_create(lines)
-    # Every fifth recipe uses the next one as a sub-recipe (a frosting, a filling).
-    RecipeComponent.objects.bulk_create(
-        [
-            RecipeComponent(
-                household=h,
-                recipe=recipes[i],
-                component_recipe=recipes[i + 1],
-                batches=Decimal("0.5"),
-            )
-            for i in range(0, len(recipes) - 1, 5)
-        ]
-    )
-    units = FinishedUnit.objects.bulk_create(
-        [
-            FinishedUnit(
-                household=h,
-                recipe=r,
-                name=f"{r.name} piece",
-                items_per_batch=24,
-                inventory_count=100000,
-                average_unit_cost=Decimal("0.10"),
-            )
-            for r in recipes
-        ]
-    )
-    goods = FinishedGood.objects.bulk_create(
-        [
-            FinishedGood(
-                household=h, name=f"Box {i}", inventory_count=100000, average_unit_cost=Decimal("3")
-            )
-            for i in range(5 * scale)
-        ]
-    )
-    components = []
-    for good in goods:
-        for unit in rng.sample(units, 2):
-            components.append(
-                FinishedGoodComponent(
-                    household=h,
-                    finished_good=good,
-                    component_type="finished_unit",
-                    finished_unit=unit,
-                    quantity=6,
-                )
-            )
-        components.append(
-            FinishedGoodComponent(
-                household=h,
-                finished_good=good,
-                component_type="packaging",
-                packaging=rng.choice(packaging),
-                quantity=1,
-            )
-        )
-    FinishedGoodComponent.objects.bulk_create(components)
-    packages = Package.objects.bulk_create(
-        [Package(household=h, name=f"Package {i}") for i in range(5 * scale)]
-    )
-    PackageItem.objects.bulk_create(
-        [
-            PackageItem(household=h, package=p, finished_good=g, quantity=rng.randint(1, 2))
-            for p in packages
-            for g in rng.sample(goods, 2)
-        ]
-    )
-    recipients = Recipient.objects.bulk_create(
-        [Recipient(household=h, name=f"Recipient {i}") for i in range(50 * scale)]
-    )
-    events = Event.objects.bulk_create(
-        [
-            Event(
-                household=h,
-                name=f"Event {i}",
-                slug=f"event-{i}",
-                event_date=today + dt.timedelta(days=(i - 5) * 40),
-            )
-            for i in range(9)
-        ]
-    )
-    assignments, runs, ptargets, atargets = [], [], [], []
-    for event in events:
-        past = event.event_date < today
-        for recipient in rng.sample(recipients, 40 * scale):
-            assignments.append(
-                Assignment(
-                    household=h,
-                    event=event,
-                    recipient=recipient,
-                    package=rng.choice(packages),
-                    quantity=rng.randint(1, 2),
-                    fulfillment_status="delivered" if past else "pending",
-                )
-            )
-        for recipe in rng.sample(recipes, min(len(recipes), 5 * scale)):
-            ptargets.append(
-                ProductionTarget(household=h, event=event, recipe=recipe, target_batches=3)
-            )
-        for good in rng.sample(goods, min(len(goods), 3 * scale)):
-            atargets.append(
-                AssemblyTarget(household=h, event=event, finished_good=good, target_quantity=10)
-            )
-        if past:
-            for unit in rng.sample(units, min(len(units), 5 * scale)):
-                runs.append(
-                    ProductionRun(
-                        household=h,
-                        recipe_id=unit.recipe_id,
-                        finished_unit=unit,
-                        event=event,
-                        num_batches=2,
-                        expected_yield=48,
-                        actual_yield=48,
-                        status="complete",
-                        produced_at=timezone.now(),
-                        total_ingredient_cost=Decimal("4.5"),
-                        per_unit_cost=Decimal("0.09375"),
-                    )
-                )
-    Assignment.objects.bulk_create(assignments)
-    ProductionTarget.objects.bulk_create(ptargets)
-    AssemblyTarget.objects.bulk_create(atargets)
-    ProductionRun.objects.bulk_create(runs)
-    upcoming = min((e for e in events if e.event_date >= today), key=lambda e: e.event_date)
-    return World(
-        household=h,
-        user=user,
-        upcoming_event_id=upcoming.pk,
-        recipe_id=recipes[-1].pk,
-        finished_unit_id=units[-1].pk,
-        items_per_batch=24,
-        finished_good_id=goods[0].pk,
-    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        start = time.perf_counter()
+        for statement in reads:
+            cursor.execute(statement.sql, statement.params)
+            cursor.fetchall()
+        return (time.perf_counter() - start) * 1000
 
 
-def measure(call: Callable[[], Any], repeat: int) -> tuple[int, float]:
-    """(queries of one call, median milliseconds over `repeat` calls)."""
-    times, queries = [], []
+def measure(
+    name: str, kind: str, call: Callable[[], Any], repeat: int, *, replay: bool = True
+) -> Measured:
+    """Call `call` `repeat` times (after one warm-up call) and take the medians."""
+    call()
+    times, sql_times, queries, sizes = [], [], [], []
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
+        recorder = _Recorder()
+        with connection.execute_wrapper(recorder):
             start = time.perf_counter()
-            call()
+            answer = call()
             times.append((time.perf_counter() - start) * 1000)
-        queries.append(len(captured))
-    return max(queries), statistics.median(times)
+        queries.append(len(recorder.statements))
+        if isinstance(answer, int):
+            sizes.append(answer)
+        if replay:
+            sql_times.append(replay_ms(recorder.statements))
+    return Measured(
+        name=name,
+        kind=kind,
+        queries=max(queries),
+        ms=statistics.median(times),
+        sql_ms=statistics.median(sql_times) if sql_times else None,
+        response_bytes=max(sizes) if sizes else None,
+    )
 
 
-def operations(world: World) -> list[tuple[str, Callable[[], Any]]]:
+def operations(world: World) -> list[tuple[str, str, Callable[[], Any]]]:
+    """(name, kind, call) of the service operations."""
     h, event_id = world.household, world.upcoming_event_id
 
-    def read(fn: Callable[[Tx], Any]) -> Callable[[], Any]:
-        def run() -> Any:
+    def read(fn: Callable[[Tx], Any]) -> Callable[[], None]:
+        def run() -> None:
             with unit_of_work(h, read_only=True) as tx:
-                return fn(tx)
+                fn(tx)
 
         return run
 
-    def rolled_back(fn: Callable[[Tx], Any]) -> Callable[[], Any]:
+    def rolled_back(fn: Callable[[Tx], Any]) -> Callable[[], None]:
         def run() -> None:
             try:
                 with unit_of_work(h, actor=world.user) as tx:
@@ -323,49 +169,109 @@ def operations(world: World) -> list[tuple[str, Callable[[], Any]]]:
 
         return run
 
-    client = Client()
-    client.force_login(world.user)
-
-    def page(url: str) -> Callable[[], Any]:
-        def run() -> None:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-
-        return run
-
     return [
-        ("get_events_with_progress", read(lambda tx: get_events_with_progress(tx, filter="all"))),
-        ("get_event_summary", read(lambda tx: get_event_summary(tx, event_id))),
-        ("get_shopping_list", read(lambda tx: get_shopping_list(tx, event_id))),
-        ("get_event_cost_analysis", read(lambda tx: get_event_cost_analysis(tx, event_id))),
         (
-            "record_batch_production",
+            "get_events_with_progress",
+            "read",
+            read(lambda tx: get_events_with_progress(tx, filter="all")),
+        ),
+        ("get_event_summary", "read", read(lambda tx: get_event_summary(tx, event_id))),
+        ("get_shopping_list", "read", read(lambda tx: get_shopping_list(tx, event_id))),
+        (
+            "get_event_cost_analysis",
+            "read",
+            read(lambda tx: get_event_cost_analysis(tx, event_id)),
+        ),
+        (
+            "record_batch_production (2 batches)",
+            "write",
             rolled_back(
                 lambda tx: record_batch_production(
                     tx,
                     world.recipe_id,
                     world.finished_unit_id,
-                    1,
-                    world.items_per_batch,
+                    2,
+                    2 * world.items_per_batch,
                     event_id=event_id,
                 )
             ),
         ),
         (
-            "record_assembly",
+            "record_assembly (quantity 2)",
+            "write",
             rolled_back(
-                lambda tx: record_assembly(tx, world.finished_good_id, 1, event_id=event_id)
+                lambda tx: record_assembly(tx, world.finished_good_id, 2, event_id=event_id)
             ),
         ),
         (
             "clone_event",
+            "write",
             rolled_back(
                 lambda tx: clone_event(
                     tx, event_id, name="Bench clone", event_date="2030-12-24", copy_targets=True
                 )
             ),
         ),
-        ("dashboard page", page("/")),
-        ("event page", page(reverse("events:event_detail", args=[event_id]))),
     ]
+
+
+def page_urls(world: World) -> list[tuple[str, str]]:
+    event_id = world.upcoming_event_id
+    return [
+        ("dashboard", reverse("home")),
+        ("event page", reverse("events:event_detail", args=[event_id])),
+        ("shopping list", reverse("events:event_shopping_list", args=[event_id])),
+        ("summary", reverse("events:event_summary", args=[event_id])),
+        ("costs", reverse("events:event_costs", args=[event_id])),
+        ("record-baking form", reverse("production:production_run_create")),
+    ]
+
+
+def pages(world: World) -> list[tuple[str, str, Callable[[], int]]]:
+    """(name, "page", call) of the pages; each call returns the response's size in bytes."""
+    client = Client()
+    client.force_login(world.user)
+
+    def page(url: str) -> Callable[[], int]:
+        def run() -> int:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            return len(response.content)
+
+        return run
+
+    return [(name, "page", page(url)) for name, url in page_urls(world)]
+
+
+def run_scale(scale: int, repeat: int) -> ScaleResult:
+    """Seed scale S on the current (throwaway) database and measure everything."""
+    start = time.perf_counter()
+    world = seed(scale)
+    result = ScaleResult(scale, time.perf_counter() - start, world.counts)
+    for name, kind, call in pages(world) + operations(world):
+        result.results.append(measure(name, kind, call, repeat, replay=kind != "write"))
+    return result
+
+
+@contextmanager
+def throwaway_database(scale: int) -> Iterator[str]:
+    """A fresh, migrated database for one scale; yields its name and drops it afterwards."""
+    settings = connection.settings_dict
+    folder = None
+    test_settings = settings.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    if connection.vendor == "sqlite":
+        # An on-disk file with the real pragmas, not an in-memory database.
+        folder = tempfile.TemporaryDirectory(prefix=f"bakeplanner-bench-s{scale}-")
+        test_settings["NAME"] = str(Path(folder.name) / "bench.sqlite3")
+    else:
+        test_settings["NAME"] = f"bakeplanner_bench_s{scale}_{os.getpid()}"
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield str(settings["NAME"])
+    finally:
+        teardown_databases(old, verbosity=0)
+        test_settings["NAME"] = saved
+        if folder is not None:
+            folder.cleanup()

@@ -1,29 +1,36 @@
-"""`manage.py bench --scales 1,4,16`: the benchmark of docs/performance.md on a
-throwaway database."""
+"""`manage.py bench --scales 1,4,16,64`: the benchmark of docs/performance.md, each scale
+on its own throwaway database."""
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-import platform
-import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.test.utils import setup_databases, teardown_databases
 
 
 class Command(BaseCommand):
-    help = "Seed households at each scale on a throwaway database and time reads, writes and pages."
+    help = (
+        "Seed a household at each scale on its own throwaway database and time pages, "
+        "reads and writes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scales", default="1,4,16", help="Comma-separated scales S.")
-        parser.add_argument("--repeat", type=int, default=7, help="Calls per operation.")
+        parser.add_argument("--repeat", type=int, default=7, help="Timed calls per operation.")
+        parser.add_argument(
+            "--write-doc",
+            metavar="PATH",
+            help="Replace this database's tables in PATH (docs/performance.md).",
+        )
+        parser.add_argument("--json", metavar="PATH", help="Also save the results as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tooling import bench
+        from tooling import bench, perfdoc
 
         try:
             scales = [int(part) for part in options["scales"].split(",") if part.strip()]
@@ -33,46 +40,28 @@ class Command(BaseCommand):
             raise CommandError("Each scale must be between 1 and 64.")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
+        doc = Path(options["write_doc"]) if options["write_doc"] else None
+        if doc is not None and not doc.is_file():
+            raise CommandError(f"{doc} does not exist.")
 
         # Operation logs of thousands of timed calls would drown the table.
         logging.getLogger("bakeplanner").setLevel(logging.WARNING)
-        folder = None
-        if connection.vendor == "sqlite":
-            # Measure an on-disk database with the real pragmas, not an in-memory one.
-            folder = tempfile.TemporaryDirectory(prefix="bakeplanner-bench-")
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
-                Path(folder.name) / "bench.sqlite3"
+        vendor = connection.vendor
+        results = []
+        machine = ""
+        for scale in scales:
+            with bench.throwaway_database(scale) as name:
+                self.stderr.write(f"S={scale}: seeding on {vendor} database {name} …")
+                result = bench.run_scale(scale, options["repeat"])
+                machine = machine or perfdoc.machine_line()
+            results.append(result)
+            self.stderr.write(f"S={scale}: seeded in {result.seed_seconds:.1f} s; measured.")
+        text = perfdoc.bench_markdown(vendor, results, machine)
+        self.stdout.write(text)
+        if options["json"]:
+            Path(options["json"]).write_text(
+                json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8"
             )
-        old = setup_databases(verbosity=0, interactive=False)
-        try:
-            results: dict[int, dict[str, tuple[int, float]]] = {}
-            for scale in scales:
-                self.stderr.write(f"Seeding S={scale} …")
-                world = bench.seed(scale)
-                results[scale] = {}
-                for name, call in bench.operations(world):
-                    call()  # warm caches and the connection once
-                    results[scale][name] = bench.measure(call, options["repeat"])
-        finally:
-            teardown_databases(old, verbosity=0)
-            if folder is not None:
-                folder.cleanup()
-        self._print(results, scales)
-
-    def _print(self, results: dict[int, dict[str, tuple[int, float]]], scales: list[int]) -> None:
-        cpu = platform.processor() or platform.machine()
-        self.stdout.write(
-            f"Database: {connection.vendor}; Python {platform.python_version()}; "
-            f"{os.cpu_count()} cores; {cpu}"
-        )
-        header = (
-            "| operation | " + " | ".join(f"S={s} queries | S={s} median ms" for s in scales) + " |"
-        )
-        self.stdout.write(header)
-        self.stdout.write("|" + "---|" * (1 + 2 * len(scales)))
-        for name in results[scales[0]]:
-            cells = []
-            for scale in scales:
-                queries, ms = results[scale][name]
-                cells += [str(queries), f"{ms:.1f}"]
-            self.stdout.write(f"| {name} | " + " | ".join(cells) + " |")
+        if doc is not None:
+            perfdoc.replace_block(doc, f"bench {vendor}", text)
+            self.stderr.write(f"Wrote the {vendor} tables into {doc}.")

@@ -1,0 +1,109 @@
+"""Markdown tables of docs/performance.md, written from what the bench and load run measured.
+
+The document keeps its hand-written sections; each generated table sits between a pair of
+markers (`<!-- generated: KEY -->` … `<!-- end generated: KEY -->`) and only that part is
+replaced, so the explanation around it stays as written.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from tooling.bench import Measured, ScaleResult
+
+__all__ = ["bench_markdown", "machine_line", "replace_block"]
+
+
+def machine_line() -> str:
+    """Where and when the numbers were taken."""
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"{timezone.now():%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu}); "
+        f"Python {platform.python_version()}; {connection.display_name} "
+        f"{_server_version()}"
+    )
+
+
+def _server_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        row = cursor.fetchone()
+    return str(row[0]).split(" ")[0] if row else ""
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _ratio(row: Measured) -> str:
+    ratio = row.ratio
+    return "—" if ratio is None else f"{ratio:.1f}×"
+
+
+def _kb(size: int | None) -> str:
+    return "—" if size is None else f"{size / 1024:.1f} KB"
+
+
+def bench_markdown(vendor: str, results: list[ScaleResult], machine: str) -> str:
+    """Seeded rows, one table per scale and the growth from the two largest scales."""
+    scales = [r.scale for r in results]
+    out = [f"Measured {machine}.", ""]
+    out.append("Seeded rows (and seconds to seed):")
+    out.append("")
+    out.append("| rows | " + " | ".join(f"S={s}" for s in scales) + " |")
+    out.append("|---|" + "---:|" * len(scales))
+    names = list(results[0].counts)
+    for name in names:
+        out.append(f"| {name} | " + " | ".join(str(r.counts.get(name, 0)) for r in results) + " |")
+    out.append("| seconds to seed | " + " | ".join(f"{r.seed_seconds:.1f}" for r in results) + " |")
+    for result in results:
+        out += ["", f"**{vendor}, S={result.scale}**", ""]
+        out.append("| operation | queries | median ms | SQL ms | request ÷ SQL | bytes |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for row in result.results:
+            out.append(
+                f"| {row.name} | {row.queries} | {_ms(row.ms)} | {_ms(row.sql_ms)} | "
+                f"{_ratio(row)} | {_kb(row.response_bytes)} |"
+            )
+    if len(results) >= 2:
+        small, large = results[-2], results[-1]
+        factor = large.scale / small.scale
+        out += [
+            "",
+            f"**{vendor}, growth from S={small.scale} to S={large.scale}** "
+            f"(the data grows {factor:.0f}×)",
+            "",
+        ]
+        out.append(
+            f"| operation | queries S={small.scale} → S={large.scale} | "
+            f"ms S={small.scale} → S={large.scale} | growth |"
+        )
+        out.append("|---|---|---|---:|")
+        for row in small.results:
+            big = large.get(row.name)
+            growth = big.ms / row.ms if row.ms else 0.0
+            out.append(
+                f"| {row.name} | {row.queries} → {big.queries} | "
+                f"{row.ms:.1f} → {big.ms:.1f} | {growth:.1f}× |"
+            )
+    return "\n".join(out)
+
+
+def replace_block(path: Path, key: str, body: str) -> None:
+    """Put `body` between the markers named `key` in the file at `path`."""
+    start, end = f"<!-- generated: {key} -->", f"<!-- end generated: {key} -->"
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    if not pattern.search(text):
+        raise LookupError(f"{path} has no {start} … {end} markers.")
+    text = pattern.sub(lambda _: f"{start}\n{body.rstrip()}\n{end}", text, count=1)
+    path.write_text(text, encoding="utf-8")
