@@ -8,6 +8,7 @@ from typing import Self, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from bakeplanner.dates import validate_in_range
 from bakeplanner.fields import (
@@ -601,3 +602,56 @@ class StockAdjustmentLot(HouseholdOwned):
 
     class Meta:
         ordering = ["id"]
+
+
+class RunEventChange(HouseholdOwned):
+    """One change of a run's event after it was recorded: who, when, from which event to which.
+
+    Exactly one of the two runs is set. An empty event is "stock for later". The events'
+    names are kept beside the links, so the history still reads right after an event is
+    renamed or deleted (a deleted event's link becomes empty, its name stays).
+    """
+
+    production_run = models.ForeignKey(
+        ProductionRun,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="event_changes",
+    )
+    assembly_run = models.ForeignKey(
+        AssemblyRun,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="event_changes",
+    )
+    # Plain foreign keys, as on the runs: production never imports the events services.
+    old_event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_event_name = models.CharField(max_length=120, blank=True)
+    new_event_name = models.CharField(max_length=120, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(production_run__isnull=False, assembly_run__isnull=True)
+                    | Q(production_run__isnull=True, assembly_run__isnull=False)
+                ),
+                name="run_event_change_one_run",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        run = self.production_run_id or self.assembly_run_id
+        return f"Event of run {run}: {self.old_event_name or '-'} -> {self.new_event_name or '-'}"

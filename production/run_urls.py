@@ -1,4 +1,8 @@
-"""Routes of the production and assembly run pages (namespace `production`)."""
+"""Routes of the production and assembly run pages (namespace `production`).
+
+The run pages that need the events app ("Record baking", changing a run's event, the
+production history CSV) are routed by bakeplanner/urls.py in this same namespace.
+"""
 
 from django.urls import path
 
@@ -6,7 +10,6 @@ from production.views import runs
 
 urlpatterns = [
     path("runs/", runs.production_run_list, name="production_run_list"),
-    path("runs/new/", runs.production_run_create, name="production_run_create"),
     path("runs/check/", runs.check_can_produce, name="check_can_produce"),
     path("runs/<int:run_id>/", runs.production_run_detail, name="production_run_detail"),
     path("runs/<int:run_id>/undo/", runs.production_run_reverse, name="production_run_reverse"),

@@ -63,9 +63,10 @@ def _submit_helper(label: str, *, check_url: str = "") -> FormHelper:
     helper = FormHelper()
     helper.form_method = "post"
     helper.form_id = "run-form"
+    helper.attrs = {}
     if check_url:
         # static/js/run_check.js asks this URL whether the stock covers the inputs.
-        helper.attrs = {"data-check-url": check_url}
+        helper.attrs["data-check-url"] = check_url
     helper.add_input(Submit("submit", label, css_class="btn-primary btn-lg btn-touch"))
     return helper
 
@@ -118,6 +119,8 @@ class ProductionRunForm(OneTimeFormMixin):
         items_per_batch: dict[int, int],
         events: GroupedChoices,
         check_url: str = "",
+        suggest_url: str = "",
+        event_chosen: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -125,6 +128,15 @@ class ProductionRunForm(OneTimeFormMixin):
         set_choices(self, "finished_unit", [("", "Choose a baked item…"), *units])
         self.fields["event"] = _event_field(events)
         self.helper = _submit_helper("Record baking", check_url=check_url)
+        if suggest_url:
+            self.fields["event"].help_text = (
+                "Choosing a baked item chooses the nearest upcoming event that still needs it; "
+                "choose “No event (stock for later)” to keep it as stock."
+            )
+            # static/js/run_event.js asks this URL for the event a chosen baked item counts
+            # towards, unless an event was chosen by hand (or came with the link).
+            self.helper.attrs["data-suggest-url"] = suggest_url
+            self.helper.attrs["data-event-chosen"] = "1" if event_chosen or self.is_bound else "0"
         self.helper.layout = Layout(
             Fieldset(
                 "",
@@ -196,6 +208,23 @@ class AssemblyRunForm(OneTimeFormMixin):
             "notes",
             TOKEN_FIELD,
         )
+
+
+class ChangeRunEventForm(forms.Form):
+    """Move a recorded run to another event, or to stock for later."""
+
+    event = forms.TypedChoiceField(coerce=int, required=False)  # replaced in __init__
+
+    def __init__(self, *args: Any, events: GroupedChoices, action: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"] = _event_field(events)
+        self.fields["event"].label = "Counts towards"
+        self.fields["event"].help_text = "Progress and the plan follow at once."
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_action = action
+        self.helper.form_id = "change-event-form"
+        self.helper.add_input(Submit("submit", "Change event", css_class="btn-secondary btn-touch"))
 
 
 class ReverseRunForm(forms.Form):

@@ -4,13 +4,19 @@ the history filter, and the details a run's page shows beyond its DTO."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from django.utils import timezone
 
 from bakeplanner.tx import Tx
-from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
+from production.models import (
+    AssemblyRun,
+    FinishedGood,
+    FinishedUnit,
+    ProductionRun,
+    Recipe,
+    RunEventChange,
+)
 
 __all__ = [
     "get_assembly_run_choices",
@@ -80,10 +86,11 @@ def get_history_filter_choices(tx: Tx, kind: Literal["production", "assembly"]) 
     return {"items": items, "event_names": dict(tx.objects(Event).values_list("pk", "name"))}
 
 
-def get_production_run_extra(tx: Tx, run_id: int) -> Mapping[str, Any]:
-    """What a production run's page shows beyond its DTO (snapshot, undo, who, event)."""
+def get_production_run_extra(tx: Tx, run_id: int) -> dict[str, Any]:
+    """What a production run's page shows beyond its DTO (snapshot, undo, who, event, the
+    history of its event and the events it may be moved to)."""
     tx.require()
-    return (
+    extra = (
         tx.objects(ProductionRun)
         .filter(pk=run_id)
         .values(
@@ -92,19 +99,53 @@ def get_production_run_extra(tx: Tx, run_id: int) -> Mapping[str, Any]:
             "reversed_at",
             "reversal_reason",
             "recorded_by__username",
+            "event_id",
             "event__name",
             "finished_unit__item_unit",
         )
         .get()
     )
+    return {**extra, **_event_history(tx, production_run_id=run_id)}
 
 
-def get_assembly_run_extra(tx: Tx, run_id: int) -> Mapping[str, Any]:
-    """What an assembly run's page shows beyond its DTO (undo, who, event)."""
+def get_assembly_run_extra(tx: Tx, run_id: int) -> dict[str, Any]:
+    """What an assembly run's page shows beyond its DTO (undo, who, event, the history of its
+    event and the events it may be moved to)."""
     tx.require()
-    return (
+    extra = (
         tx.objects(AssemblyRun)
         .filter(pk=run_id)
-        .values("reversed_at", "reversal_reason", "recorded_by__username", "event__name")
+        .values(
+            "reversed_at", "reversal_reason", "recorded_by__username", "event_id", "event__name"
+        )
         .get()
     )
+    return {**extra, **_event_history(tx, assembly_run_id=run_id)}
+
+
+def _event_history(tx: Tx, **run: int) -> dict[str, Any]:
+    """A run's event changes, oldest first, and the event choices of its "Change event" form.
+
+    Each change names the events as they are called now, or as they were called at the
+    change when the event has since been deleted; an empty name is "stock for later".
+    """
+    changes = [
+        {
+            "changed_at": row["changed_at"],
+            "changed_by": row["changed_by__username"] or "",
+            "old_event": row["old_event__name"] or row["old_event_name"],
+            "new_event": row["new_event__name"] or row["new_event_name"],
+        }
+        for row in tx.objects(RunEventChange)
+        .filter(**run)
+        .order_by("changed_at", "pk")
+        .values(
+            "changed_at",
+            "changed_by__username",
+            "old_event__name",
+            "old_event_name",
+            "new_event__name",
+            "new_event_name",
+        )
+    ]
+    return {"event_changes": changes, "event_choices": _event_choices(tx)}

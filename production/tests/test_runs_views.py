@@ -333,13 +333,13 @@ def test_undo_page_asks_for_a_reason_then_undoes(spec_world, member_client):
     run = bake(spec_world)
     url = reverse("production:production_run_reverse", args=[run["id"]])
     page = member_client.get(url).content.decode()
-    assert "Undo production run" in page and "Why are you undoing it?" in page
+    assert "Undo baking run" in page and "Why are you undoing it?" in page
     refused = member_client.post(url, {"reason": ""})
     assert refused.status_code == 200
     assert ProductionRun.objects.get(pk=run["id"]).reversed_at is None
     done = member_client.post(url, {"reason": "counted twice"}, follow=True)
     html = done.content.decode()
-    assert "Undid production run" in html
+    assert "Undid baking run" in html
     assert "Undone" in html and "counted twice" in html
     assert ProductionRun.objects.get(pk=run["id"]).reversed_at is not None
     assert InventoryLot.objects.get(pk=spec_world.lot1.pk).quantity_remaining == 200
@@ -363,9 +363,9 @@ def test_assembly_undo(assembly_world, member_client):
     w = assembly_world
     run = pack(w, w.cookie_bag, 2)
     url = reverse("production:assembly_run_reverse", args=[run["id"]])
-    assert "Undo assembly run" in member_client.get(url).content.decode()
+    assert "Undo packing run" in member_client.get(url).content.decode()
     response = member_client.post(url, {"reason": "wrong bags"}, follow=True)
-    assert "Undid assembly run" in response.content.decode()
+    assert "Undid packing run" in response.content.decode()
     assert FinishedUnit.objects.get(pk=w.cookie.pk).inventory_count == 30
     assert FinishedGood.objects.get(pk=w.cookie_bag.pk).inventory_count == 0
 

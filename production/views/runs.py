@@ -8,7 +8,7 @@ work, bind and validate the form, then call the service in a write unit of work;
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -23,11 +23,13 @@ from django.views.decorators.http import require_GET
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
 from bakeplanner.pages import or_404, posted_data, show_error
+from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
 from production import services
 from production.forms.runs import (
     AssemblyRunForm,
+    ChangeRunEventForm,
     ProductionRunForm,
     ReverseRunForm,
     RunFilterForm,
@@ -170,23 +172,71 @@ def _reverse_page(
 
 # --- Production: record -------------------------------------------------------------------
 
+# Suggests the event a run of a baked item counts towards (None: stock for later). The
+# events app provides it; production never imports events.
+SuggestEvent = Callable[[Tx, int], int | None]
+
 
 def _initial_from_query(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
-    """Links from other pages may preselect a baked item, a good or an event."""
+    """Links from other pages may preselect a good or an event."""
     return {name: request.GET[name] for name in names if request.GET.get(name)}
 
 
-@member_required
-def production_run_create(request: HttpRequest) -> HttpResponse:
+def _event_ids(events: list[tuple[str, list[tuple[int, str]]]]) -> set[int]:
+    return {pk for _, rows in events for pk, _ in rows}
+
+
+def _baking_initial(request: HttpRequest, choices: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The record-baking form's start from a link: `finished_unit` (or `recipe`, meaning that
+    recipe's first baked item), `event` and `batches`. Values that are not the household's
+    choices are left out. Also says whether the link chose the event (`event=` alone means
+    stock for later)."""
+    initial: dict[str, Any] = {}
+    recipe_of: dict[int, int] = choices["recipe_of"]
+    unit_id = whole_number_or_none(request.GET.get("finished_unit"))
+    recipe_id = whole_number_or_none(request.GET.get("recipe"))
+    if unit_id in recipe_of:
+        initial["finished_unit"] = unit_id
+    elif recipe_id is not None:
+        first = next((unit for unit, recipe in recipe_of.items() if recipe == recipe_id), None)
+        if first is not None:
+            initial["finished_unit"] = first
+    batches = whole_number_or_none(request.GET.get("batches"), minimum=1, maximum=MAX_BATCHES)
+    if batches is not None:
+        initial["num_batches"] = batches
+    event_text = request.GET.get("event")
+    event_id = whole_number_or_none(event_text)
+    event_chosen = False
+    if event_id in _event_ids(choices["events"]):
+        initial["event"] = event_id
+        event_chosen = True
+    elif event_text is not None and not event_text.strip():
+        event_chosen = True
+    return initial, event_chosen
+
+
+def record_baking_page(
+    request: HttpRequest, *, suggest_event: SuggestEvent, suggest_url: str
+) -> HttpResponse:
+    """The "Record baking" page. With no event in the link, the event preselected is the one
+    `suggest_event` names for the chosen baked item; "No event" stays a choice away."""
     with request_tx(request, read_only=True) as tx:
         choices = get_production_run_choices(tx)
+        initial, event_chosen = _baking_initial(request, choices)
+        unit_id = initial.get("finished_unit")
+        if request.method != "POST" and not event_chosen and unit_id is not None:
+            suggested = suggest_event(tx, unit_id)
+            if suggested is not None and suggested in _event_ids(choices["events"]):
+                initial["event"] = suggested
     form = ProductionRunForm(
         posted_data(request),
-        initial=_initial_from_query(request, ("finished_unit", "event", "num_batches")),
+        initial=initial,
         units=choices["units"],
         items_per_batch=choices["items_per_batch"],
         events=choices["events"],
         check_url=reverse("production:check_can_produce"),
+        suggest_url=suggest_url,
+        event_chosen=event_chosen,
     )
     recipe_of = choices["recipe_of"]
     return _record_page(
@@ -280,6 +330,7 @@ def _run_list(
             request.GET or None, item_label=item_label, items=choices["items"], events=events
         )
         filters: dict[str, Any] = {}
+        csv_filters: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             filters = {
@@ -288,14 +339,28 @@ def _run_list(
                 "start": data["start"],
                 "end": data["end"],
             }
+            # The CSV download (like `export_production_history`) filters by event and dates.
+            csv_filters = {"event": data["event"], "start": data["start"], "end": data["end"]}
         runs = history(tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     has_next = len(runs) > PAGE_SIZE
     runs = runs[:PAGE_SIZE]
     for run in runs:
         _for_display(run, when)
         run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
-    ctx = {"runs": runs, "form": form, "page": page, **_page_links(request, page, has_next)}
+    ctx = {
+        "runs": runs,
+        "form": form,
+        "page": page,
+        "csv_query": urlencode({key: str(value) for key, value in csv_filters.items() if value}),
+        **_page_links(request, page, has_next),
+    }
     return render(request, template, ctx)
+
+
+def _change_event_form(extra: Mapping[str, Any], action: str) -> ChangeRunEventForm:
+    return ChangeRunEventForm(
+        initial={"event": extra["event_id"]}, events=extra["event_choices"], action=action
+    )
 
 
 def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -303,7 +368,14 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = or_404(services.get_production_run, tx, run_id)
         extra = get_production_run_extra(tx, run_id)
     _for_display(run, "produced_at")
-    return render(request, "production/production_run_detail.html", {"run": run, "extra": extra})
+    ctx = {
+        "run": run,
+        "extra": extra,
+        "event_form": _change_event_form(
+            extra, reverse("production:production_run_event", args=[run_id])
+        ),
+    }
+    return render(request, "production/production_run_detail.html", ctx)
 
 
 @member_required
@@ -315,7 +387,7 @@ def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
         undo=services.reverse_production_run,
         submit="Undo run",
         success=lambda run: (
-            f"Undid production run {run_id}: the ingredients are back in stock and "
+            f"Undid baking run {run_id}: the ingredients are back in stock and "
             f"{run['actual_yield']} {run['finished_unit_name']} were taken off."
         ),
         detail="production:production_run_detail",
@@ -399,7 +471,14 @@ def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = or_404(services.get_assembly_run, tx, run_id)
         extra = get_assembly_run_extra(tx, run_id)
     _for_display(run, "assembled_at")
-    return render(request, "production/assembly_run_detail.html", {"run": run, "extra": extra})
+    ctx = {
+        "run": run,
+        "extra": extra,
+        "event_form": _change_event_form(
+            extra, reverse("production:assembly_run_event", args=[run_id])
+        ),
+    }
+    return render(request, "production/assembly_run_detail.html", ctx)
 
 
 @member_required
@@ -411,7 +490,7 @@ def assembly_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
         undo=services.reverse_assembly_run,
         submit="Undo packing",
         success=lambda run: (
-            f"Undid assembly run {run_id}: {run['quantity']} {run['finished_good_name']} "
+            f"Undid packing run {run_id}: {run['quantity']} {run['finished_good_name']} "
             "were taken apart and their contents are back in stock."
         ),
         detail="production:assembly_run_detail",
