@@ -145,6 +145,7 @@ class Demand:
     good_nested: dict[int, list[tuple[int, int]]]
     good_packaging: dict[int, list[PackagingUse]]
     unit_info: dict[int, UnitDemand]  # every finished unit met in a component
+    package_counts: dict[int, int] = field(default_factory=dict)  # package → packages assigned
 
 
 def ceil_div(numerator: int, denominator: int) -> int:
@@ -172,14 +173,46 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
     """
     tx.require()
     event = get_owned(tx, Event, event_id, label="Event")
-    assignments = [
-        AssignmentRow(pk, recipient_id, package_id, quantity)
-        for pk, recipient_id, package_id, quantity in tx.objects(Assignment)
-        .filter(event=event)
-        .order_by("id")
-        .values_list("pk", "recipient_id", "package_id", "quantity")
-    ]
-    package_ids = {row.package_id for row in assignments}
+    return _load(tx, [event], assignment_rows=True)[event.pk]
+
+
+def load_demands(tx: Tx, events: list[Event]) -> dict[int, Demand]:
+    """The demand of several events at once, for pages that show many (the dashboard).
+
+    Seven queries whatever the number of events or their size. Assignments are read as
+    package counts only, so `Demand.assignments` stays empty: use `load_demand` where the
+    rows themselves are needed.
+    """
+    tx.require()
+    return _load(tx, events, assignment_rows=False)
+
+
+def _load(tx: Tx, events: list[Event], *, assignment_rows: bool) -> dict[int, Demand]:
+    event_ids = [event.pk for event in events]
+    if not event_ids:
+        return {}
+    assignments: dict[int, list[AssignmentRow]] = defaultdict(list)
+    package_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    if assignment_rows:
+        for pk, event_pk, recipient_id, package_id, quantity in (
+            tx.objects(Assignment)
+            .filter(event_id__in=event_ids)
+            .order_by("id")
+            .values_list("pk", "event_id", "recipient_id", "package_id", "quantity")
+        ):
+            assignments[event_pk].append(AssignmentRow(pk, recipient_id, package_id, quantity))
+            package_counts[event_pk][package_id] += quantity
+    else:
+        for event_pk, package_id, quantity in (
+            tx.objects(Assignment)
+            .filter(event_id__in=event_ids)
+            .order_by()
+            .values("event_id", "package_id")
+            .annotate(total=Sum("quantity"))
+            .values_list("event_id", "package_id", "total")
+        ):
+            package_counts[event_pk][package_id] += int(quantity or 0)
+    package_ids = {pid for counts in package_counts.values() for pid in counts}
     package_names: dict[int, str] = {}
     package_goods: dict[int, list[tuple[int, int]]] = defaultdict(list)
     good_names: dict[int, str] = {}
@@ -221,45 +254,57 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
             good_packaging[good_id].append(PackagingUse(comp.packaging, good_id, comp.quantity))
 
     production_targets = list(
-        tx.objects(ProductionTarget).filter(event=event).select_related("recipe")
+        tx.objects(ProductionTarget)
+        .filter(event_id__in=event_ids)
+        .select_related("recipe")
+        .order_by("id")
     )
     assembly_targets = list(
-        tx.objects(AssemblyTarget).filter(event=event).select_related("finished_good")
+        tx.objects(AssemblyTarget)
+        .filter(event_id__in=event_ids)
+        .select_related("finished_good")
+        .order_by("id")
     )
-    produced = dict(
-        household_runs(tx, ProductionRun)
-        .for_event(event.pk)
+    produced: dict[tuple[int, int], int] = {
+        (event_pk, recipe_id): int(batches or 0)
+        for event_pk, recipe_id, batches in household_runs(tx, ProductionRun)
+        .filter(event_id__in=event_ids)
         .not_reversed()
         .order_by()
-        .values("recipe_id")
+        .values("event_id", "recipe_id")
         .annotate(batches=Sum("num_batches"))
-        .values_list("recipe_id", "batches")
-    )
-    assembled = dict(
-        household_runs(tx, AssemblyRun)
-        .for_event(event.pk)
+        .values_list("event_id", "recipe_id", "batches")
+    }
+    assembled: dict[tuple[int, int], int] = {
+        (event_pk, good_id): int(total or 0)
+        for event_pk, good_id, total in household_runs(tx, AssemblyRun)
+        .filter(event_id__in=event_ids)
         .not_reversed()
         .order_by()
-        .values("finished_good_id")
+        .values("event_id", "finished_good_id")
         .annotate(total=Sum("quantity"))
-        .values_list("finished_good_id", "total")
-    )
+        .values_list("event_id", "finished_good_id", "total")
+    }
 
-    demand = Demand(
-        event=event,
-        assignments=assignments,
-        package_names=package_names,
-        package_goods=dict(package_goods),
-        goods={},
-        units={},
-        recipes={},
-        good_units=dict(good_units),
-        good_nested=dict(good_nested),
-        good_packaging=dict(good_packaging),
-        unit_info=unit_info,
-    )
-    _explode(demand, good_names)
+    result: dict[int, Demand] = {}
+    for event in events:
+        demand = result[event.pk] = Demand(
+            event=event,
+            assignments=assignments.get(event.pk, []),
+            package_names=package_names,
+            package_goods=dict(package_goods),
+            goods={},
+            units={},
+            recipes={},
+            good_units=dict(good_units),
+            good_nested=dict(good_nested),
+            good_packaging=dict(good_packaging),
+            unit_info=unit_info,
+            package_counts=dict(package_counts.get(event.pk, {})),
+        )
+        _explode(demand, good_names)
     for target in assembly_targets:
+        demand = result[target.event_id]
         good = demand.goods.get(target.finished_good_id)
         if good is None:
             good = demand.goods[target.finished_good_id] = GoodDemand(
@@ -267,10 +312,11 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
             )
         good.target = target.target_quantity
         good.target_notes = target.notes
-    for good_id, total in assembled.items():
-        if good_id in demand.goods:
-            demand.goods[good_id].assembled = int(total or 0)
+    for (event_pk, good_id), total in assembled.items():
+        if good_id in result[event_pk].goods:
+            result[event_pk].goods[good_id].assembled = total
     for production_target in production_targets:
+        demand = result[production_target.event_id]
         recipe = demand.recipes.get(production_target.recipe_id)
         if recipe is None:
             recipe = demand.recipes[production_target.recipe_id] = RecipePlan(
@@ -278,10 +324,10 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
             )
         recipe.target = production_target.target_batches
         recipe.target_notes = production_target.notes
-    for recipe_id, batches in produced.items():
-        if recipe_id in demand.recipes:
-            demand.recipes[recipe_id].produced = int(batches or 0)
-    return demand
+    for (event_pk, recipe_id), batches in produced.items():
+        if recipe_id in result[event_pk].recipes:
+            result[event_pk].recipes[recipe_id].produced = batches
+    return result
 
 
 def _explode(demand: Demand, good_names: dict[int, str]) -> None:
@@ -303,10 +349,7 @@ def _explode(demand: Demand, good_names: dict[int, str]) -> None:
         reach_cache[good_id] = counts
         return counts
 
-    package_count: dict[int, int] = defaultdict(int)
-    for row in demand.assignments:
-        package_count[row.package_id] += row.quantity
-    for package_id, count in package_count.items():
+    for package_id, count in demand.package_counts.items():
         package_name = demand.package_names.get(package_id)
         for top_id, per_package in demand.package_goods.get(package_id, []):
             for good_id, per_top in reach(top_id, 1).items():

@@ -123,18 +123,16 @@ def test_event_page_shows_assignments_status_buttons_and_planning_links(gift_wor
     assign(w, w.christmas, w.anna, w.small, quantity=2)
     assign(w, w.christmas, w.ben, w.big, status="ready")
     done = assign(w, w.christmas, w.ben, w.small, status="delivered")
-    html = _page(member_client.get(reverse("events:event_detail", args=[w.christmas.pk])))
+    url = reverse("events:event_detail", args=[w.christmas.pk])
+    html = _page(member_client.get(url + "?tab=packages"))
     assert "Mark ready" in html and "Mark delivered" in html
     assert reverse("events:assignment_status", args=[done.pk]) not in html
     assert "Pending" in html and "Ready" in html and "Delivered" in html
     assert "4 packages in all" in html
     # Inactive recipients are not offered.
-    assert f'value="{w.cara.pk}"' not in html.split('id="bulk"')[1].split("</section>")[0]
+    assert f'value="{w.cara.pk}"' not in html.split('id="assign"')[1].split("</section>")[0]
     for name in ("event_needs", "event_shopping_list", "event_packaging", "event_summary"):
-        try:
-            assert reverse(f"events:{name}", args=[w.christmas.pk]) in html
-        except Exception as exc:  # the planning pages may not exist yet
-            assert "NoReverseMatch" in type(exc).__name__
+        assert reverse(f"events:{name}", args=[w.christmas.pk]) in html
 
 
 def test_status_buttons_move_forward_one_step(gift_world, member_client):
@@ -146,13 +144,15 @@ def test_status_buttons_move_forward_one_step(gift_world, member_client):
     assert Assignment.objects.get(pk=a.pk).fulfillment_status == "ready"
     html = _follow(member_client, url, {"status": "ready"})  # a second click on a stale page
     assert "Cannot change from ready to ready (allowed: delivered)" in html
-    _follow(member_client, url, {"status": "delivered"})
+    _follow(member_client, url, {"status": "delivered", "confirm": "1"})
     assert Assignment.objects.get(pk=a.pk).fulfillment_status == "delivered"
 
 
-def test_status_view_is_post_only(gift_world, member_client):
+def test_status_view_opened_directly_changes_nothing(gift_world, member_client):
     a = assign(gift_world, gift_world.christmas, gift_world.anna, gift_world.small)
-    assert member_client.get(reverse("events:assignment_status", args=[a.pk])).status_code == 405
+    response = member_client.get(reverse("events:assignment_status", args=[a.pk]))
+    assert response.status_code in (200, 302, 405)
+    assert Assignment.objects.get(pk=a.pk).fulfillment_status == "pending"
 
 
 def test_add_assignment_and_duplicate_message(gift_world, member_client):
@@ -217,7 +217,7 @@ def test_targets_add_edit_delete_from_the_page(gift_world, member_client):
         member_client, set_url, {"recipe": w.cookies.pk, "target_batches": 4, "notes": ""}
     )
     assert "Target for Sugar Cookies: 4 batch(es)." in html
-    assert "0/4 batches (0 %)" in html
+    assert "0 of 4 batches" in html
     edit = _page(member_client.get(set_url + f"?recipe={w.cookies.pk}"))
     assert 'value="4"' in edit
     _follow(member_client, set_url, {"recipe": w.cookies.pk, "target_batches": 6})
@@ -264,7 +264,7 @@ def test_event_page_query_count_does_not_grow(
     gift_world, member_client, django_assert_max_num_queries, size
 ):
     _grow(gift_world, size)
-    url = reverse("events:event_detail", args=[gift_world.christmas.pk])
+    url = reverse("events:event_detail", args=[gift_world.christmas.pk]) + "?tab=packages"
     with django_assert_max_num_queries(30):
         response = member_client.get(url)
     assert response.status_code == 200

@@ -6,35 +6,51 @@ assign packages and set targets, and the targets with their progress.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from bakeplanner.decorators import member_required
-from bakeplanner.pages import form_page, posted_data, read_context, read_or_404
+from bakeplanner.display import percent_text, plural
+from bakeplanner.pages import (
+    Refused,
+    form_page,
+    posted_data,
+    read_context,
+    read_or_404,
+    run_action,
+)
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from events.forms import events as forms
-from events.models import Assignment
+from events.models import Assignment, Event, Package, Recipient
 from events.services import (
+    accept_suggested_plan,
     create_event,
     delete_event,
-    get_assembly_targets,
-    get_event_assignments,
+    get_event_assignment_page,
     get_event_by_id,
-    get_event_progress,
-    get_production_targets,
+    get_event_plan_progress,
     update_event,
 )
 from events.services.event_list import count_event_assignments, get_event_list
-from events.views.choices import good_choices, package_choices, recipe_choices, recipient_choices
+from events.services.plan_progress import plan_steps
+from events.views.choices import package_choices, recipient_choices
+from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
 
 ASSIGNMENTS_PER_PAGE = 100
+
+# The event page's tabs: each shows one part, so a phone never scrolls past the others.
+TABS = (("plan", "Plan"), ("packages", "Packages"))
+
+# Above this many recipients the single-assign form moves to its own page (a select of
+# thousands of options is heavy to send and useless to scroll).
+INLINE_ASSIGN_LIMIT = 200
 
 STATUS_BUTTONS = {
     Assignment.PENDING: ("ready", "Mark ready"),
@@ -54,21 +70,14 @@ def event_url(event_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _url_maker(name: str) -> Callable[[int], str]:
-    """`reverse` once, then fill in ids by string: a long table would otherwise spend most of
-    its time resolving the same few URL patterns again and again."""
-    marker = 987654321
-    template = reverse(name, args=[marker])
-    head, tail = template.split(str(marker))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _assignment_rows(assignments: list[Assignment]) -> list[dict[str, Any]]:
-    recipient_url = _url_maker("events:recipient_detail")
-    package_url = _url_maker("events:package_detail")
-    status_url = _url_maker("events:assignment_status")
-    update_url = _url_maker("events:assignment_update")
-    delete_url = _url_maker("events:assignment_delete")
+def _assignment_rows(assignments: list[Assignment], back: str) -> list[dict[str, Any]]:
+    recipient_url = url_maker("events:recipient_detail")
+    package_url = url_maker("events:package_detail")
+    status_url = url_maker("events:assignment_status")
+    update_url = url_maker("events:assignment_update")
+    delete_url = url_maker("events:assignment_delete")
+    revert_url = url_maker("events:assignment_revert")
+    next_query = urlencode({"next": back})
     return [
         {
             "assignment": a,
@@ -79,6 +88,11 @@ def _assignment_rows(assignments: list[Assignment]) -> list[dict[str, Any]]:
             "status_url": status_url(a.pk),
             "update_url": update_url(a.pk),
             "delete_url": delete_url(a.pk),
+            "revert_url": (
+                f"{revert_url(a.pk)}?{next_query}"
+                if a.fulfillment_status != Assignment.PENDING
+                else ""
+            ),
         }
         for a in assignments
     ]
@@ -116,76 +130,122 @@ def event_create(request: HttpRequest) -> HttpResponse:
 # --- Event page, edit, delete ---------------------------------------------------------------
 
 
+def recipient_count(tx: Tx) -> int:
+    return tx.objects(Recipient).filter(active=True).count()
+
+
+def package_count(tx: Tx) -> int:
+    return tx.objects(Package).count()
+
+
+def _tab(request: HttpRequest) -> str:
+    tab = request.GET.get("tab", "")
+    return tab if tab in dict(TABS) else "plan"
+
+
+def _plan_part(event_id: int, plan: dict[str, Any]) -> dict[str, Any]:
+    steps = step_links(plan_steps([plan], limit=6))
+    return {
+        "baking_rows": bake_rows(event_id, plan["baking"]),
+        "packing_rows": pack_rows(event_id, plan["packing"]),
+        "steps": [step for step in steps if step["kind"] in ("bake", "pack")][:4],
+    }
+
+
+def _packages_part(request: HttpRequest, tx: Tx, event: Event) -> dict[str, Any]:
+    page = get_event_assignment_page(
+        tx,
+        event.pk,
+        page=whole_number_or_none(request.GET.get("page", "")) or 1,
+        per_page=ASSIGNMENTS_PER_PAGE,
+        status=request.GET.get("status") or None,
+    )
+    recipients = recipient_count(tx)
+    part: dict[str, Any] = {
+        "assignment_rows": _assignment_rows(page["assignments"], request.get_full_path()),
+        "assignment_page": page,
+        "page_numbers": range(1, page["pages"] + 1) if page["pages"] > 1 else [],
+        "status_filter": page["status"],
+        "recipient_total": recipients,
+        "package_total": package_count(tx),
+        "assign_inline": 0 < recipients <= INLINE_ASSIGN_LIMIT,
+    }
+    if part["assign_inline"] and part["package_total"]:
+        part["assignment_form"] = forms.AssignmentForm(
+            recipients=recipient_choices(tx),
+            packages=package_choices(tx),
+            action=reverse("events:assignment_create", args=[event.pk]),
+            prefix_id="assign",
+        )
+    return part
+
+
 def _event_page(request: HttpRequest, tx: Tx, pk: int) -> dict[str, Any]:
     event = get_event_by_id(tx, pk)
-    assignments = get_event_assignments(tx, event.pk)
-    # A long packing list is shown a page at a time; the counts above it cover them all.
-    assignment_page = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    production_targets = get_production_targets(tx, event.pk)
-    assembly_targets = get_assembly_targets(tx, event.pk)
-    progress = get_event_progress(tx, event.pk)
-    production_progress = {r["recipe_id"]: r for r in progress["production"]}
-    assembly_progress = {r["finished_good_id"]: r for r in progress["assembly"]}
-    recipients = recipient_choices(tx)
-    packages = package_choices(tx)
-    recipes = recipe_choices(tx)
-    goods = good_choices(tx)
-    rows_by_status = Counter(a.fulfillment_status for a in assignments)
-    packages_by_status: Counter[str] = Counter()
-    for a in assignments:
-        packages_by_status[a.fulfillment_status] += a.quantity
-    return {
+    tab = _tab(request)
+    plan = get_event_plan_progress(tx, event.pk)
+    overall = plan["overall"]
+    ctx: dict[str, Any] = {
         "event": event,
-        "overall": progress["overall"],
-        "assignment_rows": _assignment_rows(list(assignment_page)),
-        "assignment_page": assignment_page,
+        "tab": tab,
+        "tabs": TABS,
+        "plan": plan,
+        "overall": overall,
+        "when": days_left_text(plan["days_left"]),
+        "overall_text": percent_text(overall["overall_pct"]),
         "status_summary": [
             {
                 "status": status,
                 "label": label,
-                "assignments": rows_by_status[status],
-                "packages": packages_by_status[status],
+                "badge": STATUS_BADGES[status],
+                "assignments": overall[f"assignments_{status}"],
+                "packages_text": plural(overall[f"packages_{status}"], "package"),
             }
             for status, label in Assignment.STATUS_CHOICES
         ],
-        "packages_total": sum(packages_by_status.values()),
-        "production_rows": [
-            {"target": t, "progress": production_progress.get(t.recipe_id)}
-            for t in production_targets
-        ],
-        "assembly_rows": [
-            {"target": t, "progress": assembly_progress.get(t.finished_good_id)}
-            for t in assembly_targets
-        ],
-        "assignment_form": forms.AssignmentForm(
-            recipients=recipients,
-            packages=packages,
-            action=reverse("events:assignment_create", args=[event.pk]),
-            prefix_id="assign",
-        ),
-        "bulk_form": forms.BulkAssignmentForm(
-            recipients=recipients,
-            packages=packages,
-            action=reverse("events:assignment_bulk_create", args=[event.pk]),
-            prefix_id="bulk",
-        ),
-        "production_target_form": forms.ProductionTargetForm(
-            choices=recipes,
-            action=reverse("events:production_target_set", args=[event.pk]),
-            prefix_id="production",
-        ),
-        "assembly_target_form": forms.AssemblyTargetForm(
-            choices=goods,
-            action=reverse("events:assembly_target_set", args=[event.pk]),
-            prefix_id="assembly",
-        ),
+        "packages_total_text": plural(overall["packages_total"], "package"),
+        "is_empty": not overall["assignments_total"] and not plan["baking"] + plan["packing"],
     }
+    if tab == "plan":
+        ctx.update(_plan_part(event.pk, plan))
+    else:
+        ctx.update(_packages_part(request, tx, event))
+    if ctx["is_empty"]:
+        ctx["recipient_total"] = ctx.get("recipient_total", recipient_count(tx))
+        ctx["package_total"] = ctx.get("package_total", package_count(tx))
+    return ctx
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The event shell: assignments with status buttons, bulk assign, targets, planning."""
+    """The event page: its plan (baking and packing against the plan) or its packages, one tab
+    at a time, with the countdown and the fulfilment counts above both."""
     ctx = read_context(request, lambda tx: _event_page(request, tx, pk))
     return render(request, "events/event_detail.html", ctx)
+
+
+@member_required
+def event_accept_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: every suggested row of the plan becomes a target. GET: back to the event page."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    if request.method != "POST":
+        event = read_or_404(request, get_event_by_id, pk)
+        return redirect("events:event_detail", event.pk)
+    read_or_404(request, get_event_by_id, pk)
+    result = run_action(request, lambda tx: accept_suggested_plan(tx, pk))
+    if not isinstance(result, Refused):
+        if result["baking"] or result["packing"]:
+            messages.success(
+                request,
+                f"Accepted the plan: {plural(result['baking'], 'baking target')} and "
+                f"{plural(result['packing'], 'packing target')} set.",
+            )
+        else:
+            messages.info(request, "Every row of the plan already has a target.")
+    return redirect(target or event_url(pk))
 
 
 @member_required

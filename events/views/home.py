@@ -1,4 +1,4 @@
-"""The home page: events with their progress, and what to do next."""
+"""The home page: what each upcoming event still needs by its plan, and what to do next."""
 
 from __future__ import annotations
 
@@ -7,11 +7,37 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bakeplanner.display import percent_text, plural
 from bakeplanner.households import membership_of
 from bakeplanner.tx import request_tx
 from events.forms.home import DashboardFilterForm
-from events.services import get_events_with_progress
-from events.services.progress import next_steps
+from events.services import get_events_with_plan
+from events.services.plan_progress import plan_steps
+from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links
+
+# A card shows the rows with the most left to do; the event page has all of them.
+ROWS_PER_CARD = 8
+
+
+def _card(event: dict[str, Any]) -> dict[str, Any]:
+    event_id, overall = event["event_id"], event["overall"]
+    baking = sorted(event["baking"], key=lambda row: (row["is_complete"], -row["remaining"]))
+    packing = sorted(event["packing"], key=lambda row: (row["is_complete"], -row["remaining"]))
+    return {
+        **event,
+        "when": days_left_text(event["days_left"]),
+        "overall_text": percent_text(overall["overall_pct"]),
+        "baking_rows": bake_rows(event_id, baking[:ROWS_PER_CARD]),
+        "baking_more": max(0, len(baking) - ROWS_PER_CARD),
+        "packing_rows": pack_rows(event_id, packing[:ROWS_PER_CARD]),
+        "packing_more": max(0, len(packing) - ROWS_PER_CARD),
+        "suggested_text": plural(overall["suggested_rows"], "row"),
+        "packages_text": (
+            f"{overall['packages_pending']} pending · {overall['packages_ready']} ready · "
+            f"{overall['packages_delivered']} delivered of "
+            f"{plural(overall['packages_total'], 'package')}"
+        ),
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,16 +49,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {key: form.cleaned_data.get(key) for key in filters}
     with request_tx(request, read_only=True) as tx:
-        events = get_events_with_progress(tx, **filters)
+        events = get_events_with_plan(tx, **filters)
         upcoming = (
             events
             if filters["filter"] == "active_future" and not filters["date_from"]
-            else get_events_with_progress(tx)
+            else get_events_with_plan(tx)
         )
     ctx = {
         "form": form,
-        "events": events,
-        "steps": next_steps(upcoming),
+        "events": [_card(event) for event in events],
+        "steps": step_links(plan_steps(upcoming)),
         "filter": filters["filter"],
     }
     return render(request, "events/dashboard_home.html", ctx)

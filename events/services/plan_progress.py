@@ -1,0 +1,298 @@
+"""Progress against the plan: what the home page and the event page show (docs/design.md,
+"The plan").
+
+An event's plan per recipe and per gift box is its target where one is set, otherwise what
+the demand engine says the event needs; rows without a target are "suggested". The progress
+services of events/services/progress.py keep reporting targets only; this module reads the
+same runs and targets through the demand engine, for many events at once, in a constant
+number of queries (the engine's seven, one for the baked items to link to, one for the
+fulfilment counts and one for the events themselves).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from bakeplanner.errors import ValidationFailed
+from bakeplanner.logs import logged_operation
+from bakeplanner.money import percent
+from bakeplanner.tx import Tx
+from events.models import Assignment, Event
+from events.services.demand import Demand, by_name, load_demands
+from events.services.progress import EVENT_FILTERS, STATUSES, _as_date
+from events.services.targets import set_assembly_target, set_production_target
+from production.models import FinishedUnit
+from production.services.lookup import get_owned
+
+__all__ = [
+    "accept_suggested_plan",
+    "get_event_plan_progress",
+    "get_events_with_plan",
+]
+
+logger = logging.getLogger("bakeplanner.events.demand")
+
+
+@dataclass
+class PlanRow:
+    """One recipe (batches) or one gift box (boxes) of an event's plan."""
+
+    kind: str  # "bake" or "pack"
+    item_id: int  # recipe id or finished good id
+    name: str
+    plan: int
+    target: int | None
+    needed: int
+    done: int
+    finished_unit_id: int | None = None  # the baked item a "Record baking" link chooses
+
+    @property
+    def suggested(self) -> bool:
+        return self.target is None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.plan - self.done)
+
+    @property
+    def pct(self) -> float:
+        return percent(self.done, self.plan) if self.plan else 100.0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.done >= self.plan
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "item_id": self.item_id,
+            "name": self.name,
+            "plan": self.plan,
+            "target": self.target,
+            "needed": self.needed,
+            "done": self.done,
+            "remaining": self.remaining,
+            "suggested": self.suggested,
+            "progress_pct": self.pct,
+            "is_complete": self.is_complete,
+            "finished_unit_id": self.finished_unit_id,
+        }
+
+
+@dataclass
+class EventPlan:
+    event: Event
+    baking: list[PlanRow] = field(default_factory=list)
+    packing: list[PlanRow] = field(default_factory=list)
+    packages: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    assignments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+
+def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow], list[PlanRow]]:
+    # A recipe or gift box is in the plan when the event needs it or a target names it; a
+    # target of zero is a decision too ("none this year") and stays visible.
+    baking = [
+        PlanRow(
+            "bake",
+            r.recipe_id,
+            r.name,
+            r.plan,
+            r.target,
+            r.batches_needed,
+            r.produced,
+            _unit_for(demand, r.recipe_id, units_by_recipe),
+        )
+        for r in by_name(list(demand.recipes.values()), "name", "recipe_id")
+        if r.plan > 0 or r.target is not None
+    ]
+    packing = [
+        PlanRow("pack", g.finished_good_id, g.name, g.plan, g.target, g.needed, g.assembled)
+        for g in by_name(list(demand.goods.values()), "name", "finished_good_id")
+        if g.plan > 0 or g.target is not None
+    ]
+    return baking, packing
+
+
+def _unit_for(demand: Demand, recipe_id: int, units_by_recipe: dict[int, int]) -> int | None:
+    """The baked item the event needs most of from this recipe, else the recipe's first."""
+    needed = [u for u in demand.units.values() if u.recipe_id == recipe_id and u.units_needed]
+    if needed:
+        return max(needed, key=lambda u: (u.units_needed, -u.finished_unit_id)).finished_unit_id
+    return units_by_recipe.get(recipe_id)
+
+
+def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:
+    demands = load_demands(tx, events)
+    recipe_ids = {rid for demand in demands.values() for rid in demand.recipes}
+    units_by_recipe: dict[int, int] = {}
+    if recipe_ids:
+        for recipe_id, unit_id in (
+            tx.objects(FinishedUnit)
+            .filter(recipe_id__in=recipe_ids)
+            .order_by("recipe_id", "name", "id")
+            .values_list("recipe_id", "pk")
+        ):
+            units_by_recipe.setdefault(recipe_id, unit_id)
+    plans: dict[int, EventPlan] = {}
+    for event in events:
+        baking, packing = _rows(demands[event.pk], units_by_recipe)
+        plans[event.pk] = EventPlan(event, baking, packing)
+    if events:
+        for row in (
+            tx.objects(Assignment)
+            .filter(event_id__in=[event.pk for event in events])
+            .order_by()
+            .values("event_id", "fulfillment_status")
+            .annotate(rows=Count("id"), packages=Sum("quantity"))
+        ):
+            plan = plans[row["event_id"]]
+            plan.assignments[row["fulfillment_status"]] = row["rows"]
+            plan.packages[row["fulfillment_status"]] = int(row["packages"] or 0)
+    return plans
+
+
+def _mean(rows: list[PlanRow]) -> float:
+    if not rows:
+        return 0.0
+    return round(sum(min(row.pct, 100.0) for row in rows) / len(rows), 2)
+
+
+def _as_dict(plan: EventPlan, today: dt.date) -> dict[str, Any]:
+    event = plan.event
+    rows = plan.baking + plan.packing
+    kinds = [part for part in (plan.baking, plan.packing) if part]
+    anything_made = any(row.done for row in rows)
+    if rows and all(row.is_complete for row in rows) and anything_made:
+        status = "complete"
+    elif anything_made:
+        status = "in_progress"
+    else:
+        status = "not_started"
+    packages = plan.packages
+    return {
+        "event_id": event.pk,
+        "event_name": event.name,
+        "event_date": event.event_date.isoformat(),
+        "days_left": (event.event_date - today).days,
+        "baking": [row.as_dict() for row in plan.baking],
+        "packing": [row.as_dict() for row in plan.packing],
+        "overall": {
+            "baking_pct": _mean(plan.baking),
+            "packing_pct": _mean(plan.packing),
+            "overall_pct": (
+                round(sum(_mean(part) for part in kinds) / len(kinds), 2) if kinds else 0.0
+            ),
+            "baking_rows": len(plan.baking),
+            "baking_complete": sum(1 for row in plan.baking if row.is_complete),
+            "packing_rows": len(plan.packing),
+            "packing_complete": sum(1 for row in plan.packing if row.is_complete),
+            "suggested_rows": sum(1 for row in rows if row.suggested),
+            "batches_left": sum(row.remaining for row in plan.baking),
+            "boxes_left": sum(row.remaining for row in plan.packing),
+            "packages_pending": packages[Assignment.PENDING],
+            "packages_ready": packages[Assignment.READY],
+            "packages_delivered": packages[Assignment.DELIVERED],
+            "packages_total": sum(packages.values()),
+            "assignments_pending": plan.assignments[Assignment.PENDING],
+            "assignments_ready": plan.assignments[Assignment.READY],
+            "assignments_delivered": plan.assignments[Assignment.DELIVERED],
+            "assignments_total": sum(plan.assignments.values()),
+            "status": status,
+        },
+    }
+
+
+def get_events_with_plan(
+    tx: Tx,
+    *,
+    filter: str = "active_future",  # shadows the builtin: the keyword every caller passes
+    date_from: Any = None,
+    date_to: Any = None,
+) -> list[dict[str, Any]]:
+    """Events by date then name, each with its plan rows (baking and packing) and progress.
+
+    Same filters and refusals as `get_events_with_progress`; ten queries whatever the number
+    and size of the events.
+    """
+    tx.require()
+    if filter not in EVENT_FILTERS:
+        raise ValidationFailed(
+            f"Unknown filter {filter!r}: use {', '.join(EVENT_FILTERS)}.", field="filter"
+        )
+    start, end = _as_date(date_from, "From date"), _as_date(date_to, "To date")
+    if start and end and start > end:
+        raise ValidationFailed("The from date is after the to date.")
+    today = timezone.localdate()
+    events = tx.objects(Event)
+    if filter == "active_future":
+        events = events.filter(event_date__gte=today)
+    elif filter == "past":
+        events = events.filter(event_date__lt=today)
+    if start:
+        events = events.filter(event_date__gte=start)
+    if end:
+        events = events.filter(event_date__lte=end)
+    event_list = list(events.order_by("event_date", "name", "id"))
+    plans = _plans(tx, event_list)
+    return [_as_dict(plans[event.pk], today) for event in event_list]
+
+
+def get_event_plan_progress(tx: Tx, event_id: int) -> dict[str, Any]:
+    """One event's plan rows and progress, in the shape of `get_events_with_plan`'s rows."""
+    tx.require()
+    event = get_owned(tx, Event, event_id, label="Event")
+    return _as_dict(_plans(tx, [event])[event.pk], timezone.localdate())
+
+
+def accept_suggested_plan(tx: Tx, event_id: int) -> dict[str, int]:
+    """Turn every suggested row of the event's plan into a target of the same number.
+
+    Rows that already have a target keep it: accepting the plan only fills the gaps.
+    Returns how many baking and packing targets were set.
+    """
+    tx.require()
+    with logged_operation(logger, tx, "accept_suggested_plan", event_id=event_id) as op:
+        event = get_owned(tx, Event, event_id, label="Event", lock=True)
+        plan = _plans(tx, [event])[event.pk]
+        baking = [row for row in plan.baking if row.suggested and row.plan > 0]
+        packing = [row for row in plan.packing if row.suggested and row.plan > 0]
+        for row in baking:
+            set_production_target(tx, event.pk, row.item_id, row.plan)
+        for row in packing:
+            set_assembly_target(tx, event.pk, row.item_id, row.plan)
+        op.add(production_targets=len(baking), assembly_targets=len(packing))
+    return {"baking": len(baking), "packing": len(packing)}
+
+
+def plan_steps(events: list[dict[str, Any]], *, limit: int = 12) -> list[dict[str, Any]]:
+    """What to do next, from `get_events_with_plan` rows, earliest event first: bake what the
+    plan still needs, pack gift boxes, mark packages ready, deliver ready ones.
+
+    Each step carries what its link needs (kind, ids, how many) and the days left; the page
+    builds the link.
+    """
+    steps: list[dict[str, Any]] = []
+    for event in events:
+        base = {
+            "event_id": event["event_id"],
+            "event_name": event["event_name"],
+            "days_left": event["days_left"],
+        }
+        for row in event["baking"]:
+            if row["remaining"] > 0:
+                steps.append({**base, "kind": "bake", "count": row["remaining"], "row": row})
+        for row in event["packing"]:
+            if row["remaining"] > 0:
+                steps.append({**base, "kind": "pack", "count": row["remaining"], "row": row})
+        overall = event["overall"]
+        if overall["packages_pending"]:
+            steps.append({**base, "kind": "ready", "count": overall["packages_pending"]})
+        if overall["packages_ready"]:
+            steps.append({**base, "kind": "deliver", "count": overall["packages_ready"]})
+    return steps[:limit]

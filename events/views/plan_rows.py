@@ -1,0 +1,125 @@
+"""Plan rows and next steps made ready for the home page and the event page.
+
+Every figure is turned into text here, once, so the templates only print strings: a long
+plan renders as fast as a short one (docs/performance.md). Bars are drawn inline from the
+`width` computed here, never through a template include per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from bakeplanner.display import count_of, percent_text, plural
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """`reverse` once, then fill in ids by string: a long table would otherwise spend most of
+    its time resolving the same URL pattern again and again."""
+    marker = 987654321
+    template = reverse(name, args=[marker])
+    head, tail = template.split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def days_left_text(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    if days == -1:
+        return "yesterday"
+    return f"{plural(-days, 'day')} ago"
+
+
+def bake_url(event_id: int, row: dict[str, Any], count: int | None = None) -> str:
+    """Record baking, filled in: the baked item, the event and the batches still needed."""
+    params: dict[str, Any] = {"event": event_id}
+    if row.get("finished_unit_id"):
+        params["finished_unit"] = row["finished_unit_id"]
+    batches = row["remaining"] if count is None else count
+    if batches > 0:
+        params["num_batches"] = batches
+    return f"{reverse('production:production_run_create')}?{urlencode(params)}"
+
+
+def pack_url(event_id: int, row: dict[str, Any], count: int | None = None) -> str:
+    """Record packing, filled in: the gift box, the event and how many are still needed."""
+    params: dict[str, Any] = {"event": event_id, "finished_good": row["item_id"]}
+    quantity = row["remaining"] if count is None else count
+    if quantity > 0:
+        params["quantity"] = quantity
+    return f"{reverse('production:assembly_run_create')}?{urlencode(params)}"
+
+
+def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
+    width = 100 if pct >= 100 else max(0, min(100, int(pct)))
+    return {"width": width, "complete": plan > 0 and done >= plan, "pct": percent_text(pct)}
+
+
+def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **row,
+            "bar": _bar(row["done"], row["plan"], row["progress_pct"]),
+            "done_text": f"{row['done']} of {plural(row['plan'], 'batch', 'batches')}",
+            "left_text": (
+                f"{plural(row['remaining'], 'batch', 'batches')} left"
+                if row["remaining"]
+                else "done"
+            ),
+            "record_url": bake_url(event_id, row),
+        }
+        for row in rows
+    ]
+
+
+def pack_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **row,
+            "bar": _bar(row["done"], row["plan"], row["progress_pct"]),
+            "done_text": f"{row['done']} of {plural(row['plan'], 'gift box', 'gift boxes')}",
+            "left_text": (
+                f"{plural(row['remaining'], 'gift box', 'gift boxes')} left"
+                if row["remaining"]
+                else "done"
+            ),
+            "record_url": pack_url(event_id, row),
+        }
+        for row in rows
+    ]
+
+
+def step_links(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each next step as a link that opens the right form (or list) already filled in."""
+    event_url = url_maker("events:event_detail")
+    shown = []
+    for step in steps:
+        event_id, count, row = step["event_id"], step["count"], step.get("row")
+        if step["kind"] == "bake" and row:
+            text = f"Bake {plural(count, 'more batch', 'more batches')} of {row['name']}"
+            url = bake_url(event_id, row, count)
+        elif step["kind"] == "pack" and row:
+            text = f"Pack {count_of(count, 'more ' + row['name'])}"
+            url = pack_url(event_id, row, count)
+        elif step["kind"] == "ready":
+            text = f"Mark {plural(count, 'package', 'packages')} ready"
+            url = f"{event_url(event_id)}?tab=packages&status=pending"
+        else:
+            text = f"Deliver {plural(count, 'ready package', 'ready packages')}"
+            url = f"{event_url(event_id)}?tab=packages&status=ready"
+        shown.append(
+            {
+                **step,
+                "text": text,
+                "url": url,
+                "when": days_left_text(step["days_left"]),
+            }
+        )
+    return shown
