@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", events.event_detail, name="event_detail"),
     path("<int:pk>/edit/", events.event_update, name="event_update"),
     path("<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("<int:pk>/accept-plan/", events.event_accept_plan, name="event_accept_plan"),
     path("<int:pk>/assignments/new/", assignments.assignment_create, name="assignment_create"),
     path(
         "<int:pk>/assignments/bulk/",
