@@ -21,6 +21,9 @@ urlpatterns = [
     path("assignments/<int:pk>/delete/", assignments.assignment_delete, name="assignment_delete"),
     path("assignments/<int:pk>/status/", assignments.assignment_status, name="assignment_status"),
     path(
+        "assignments/<int:pk>/step-back/", assignments.assignment_revert, name="assignment_revert"
+    ),
+    path(
         "<int:pk>/targets/production/",
         targets.production_target_set,
         name="production_target_set",

@@ -100,14 +100,6 @@ class BulkAssignmentForm(PageForm):
         self.helper = submit_helper("Assign to all ticked", action=action, prefix=self.prefix_id)
 
 
-class StatusForm(forms.Form):
-    """The one-click status buttons post the state they move to."""
-
-    status = forms.ChoiceField(
-        choices=[("ready", "Ready"), ("delivered", "Delivered")], widget=forms.HiddenInput
-    )
-
-
 # --- Targets ------------------------------------------------------------------------------
 
 
