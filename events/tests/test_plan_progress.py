@@ -74,7 +74,9 @@ def test_a_target_replaces_the_need_in_the_plan(tx, world):
 
 
 def test_reversed_runs_and_other_events_runs_do_not_count(tx, world):
-    production_run(world.household, world.cookies, world.cookie, 2, event=world.event, reversed_=True)
+    production_run(
+        world.household, world.cookies, world.cookie, 2, event=world.event, reversed_=True
+    )
     production_run(world.household, world.cookies, world.cookie, 2, event=world.other_event)
     production_run(world.household, world.cookies, world.cookie, 2)
     row = _rows(get_event_plan_progress(tx, world.event.pk), "baking")["Sugar Cookies"]
