@@ -16,12 +16,15 @@ def christmas(household):
     return event
 
 
-def test_costs_page_shows_totals(member_client, christmas):
+def test_costs_page_of_an_event_with_empty_packages_says_nothing_is_planned(
+    member_client, christmas
+):
     response = member_client.get(reverse("events:event_costs", args=[christmas.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "What Christmas 2026 cost" in html
-    assert "0.00 USD" in html
+    assert "Nothing is planned or made for this event yet" in html
+    assert Assignment.objects.filter(event=christmas).count() == 1
 
 
 def test_clone_page_suggests_next_year(member_client, christmas):

@@ -11,40 +11,44 @@ from django.shortcuts import redirect, render
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError
-from bakeplanner.pages import read_context, read_or_404
-from bakeplanner.tx import Tx, request_tx
+from bakeplanner.pages import or_404, read_or_404
+from bakeplanner.tx import request_tx
 from events.forms.reports import CloneEventForm
 from events.services import (
     clone_event,
     get_event_by_id,
     get_event_cost_analysis,
-    get_recipe_cost_breakdown,
 )
 
+# Over is a warning, under good news; the word beside the amount says which, so the colour
+# is never the only signal.
+TONES = {"over": "text-danger-emphasis", "under": "text-success-emphasis", "on estimate": ""}
 
-def _bars(rows: list[dict], keys: tuple[str, str]) -> list[dict]:
-    """Widths (percent of the largest amount) for a server-drawn bar chart."""
-    largest = max((Decimal(row[key]) for row in rows for key in keys), default=Decimal(0))
-    charted = []
-    for row in rows:
-        widths = {
-            key: float(Decimal(row[key]) * 100 / largest) if largest > 0 else 0.0 for key in keys
-        }
-        charted.append({**row, "widths": widths})
-    return charted
+
+def _told(row: dict[str, Any]) -> dict[str, Any]:
+    """A row (or the totals) with its over-or-under amount unsigned and the tone to show it in."""
+    return {
+        **row,
+        "over_under_amount": abs(Decimal(row["over_under"])),
+        "tone": TONES[row["over_under_word"]],
+    }
 
 
 def event_costs(request: HttpRequest, pk: int) -> HttpResponse:
-    def build(tx: Tx) -> dict[str, Any]:
-        event = get_event_by_id(tx, pk)
-        return {
-            "event": event,
-            "analysis": get_event_cost_analysis(tx, event.pk),
-            "breakdown": get_recipe_cost_breakdown(tx, event.pk),
-        }
-
-    ctx = read_context(request, build)
-    ctx["breakdown"] = _bars(ctx["breakdown"], ("estimated_cost", "actual_cost"))
+    """What was made cost against its estimate, what is left, and the projected cost."""
+    with request_tx(request, read_only=True) as tx:
+        event = or_404(get_event_by_id, tx, pk)
+        ctx: dict[str, Any] = {"event": event, "analysis": None, "error": ""}
+        try:
+            analysis = get_event_cost_analysis(tx, event.pk)
+        except DomainError as exc:
+            ctx["error"] = str(exc)
+        else:
+            ctx["analysis"] = {
+                **_told(analysis),
+                "recipe_costs": [_told(row) for row in analysis["recipe_costs"]],
+                "gift_box_costs": [_told(row) for row in analysis["gift_box_costs"]],
+            }
     return render(request, "events/reports/event_costs.html", ctx)
 
 
