@@ -18,7 +18,7 @@ from bakeplanner.errors import DomainError, InvalidTransition
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event, ProductionTarget
-from events.services.demand import load_demand
+from events.services.demand import load_demands
 from production.models import AssemblyRun, FinishedUnit, ProductionRun, RunEventChange
 from production.services.lookup import get_owned, household_runs
 
@@ -30,10 +30,10 @@ __all__ = [
 
 logger = logging.getLogger("bakeplanner.events.run_events")
 
-# How many upcoming events the suggestion looks at closely (loading their demand). Events
-# whose target for the recipe is already met, or that have neither a target nor any
-# assignment, are left out by the first query and do not count towards it.
-MAX_EVENTS_CHECKED = 3
+# How many upcoming events the suggestion looks at closely. Events whose target for the
+# recipe is already met, or that have neither a target nor any assignment, are left out by
+# the first query and do not count towards it.
+MAX_EVENTS_CHECKED = 5
 
 
 def suggest_event_for_baking(tx: Tx, finished_unit_id: Any) -> Event | None:
@@ -42,10 +42,10 @@ def suggest_event_for_baking(tx: Tx, finished_unit_id: Any) -> Event | None:
 
     The plan of a recipe is the event's production target where one is set, else the batches
     its demand needs (docs/design.md, "Demand engine"); it still needs some while fewer
-    batches were baked for the event. Queries: two (the baked item; the upcoming events with
-    their target, batches baked and whether they have assignments), plus one demand load
-    (eight) for each of at most `MAX_EVENTS_CHECKED` events without a target, nearest first:
-    at most 26, whatever the household's size.
+    batches were baked for the event. Only the nearest `MAX_EVENTS_CHECKED` events that may
+    still need it are looked at. Queries: two (the baked item; those events with their target,
+    batches baked and whether anything is assigned), plus one bulk demand load (seven) when
+    the nearest of them have no target: at most nine, whatever the household's size.
     """
     tx.require()
     unit = get_owned(tx, FinishedUnit, finished_unit_id, label="Baked item")
@@ -77,18 +77,27 @@ def suggest_event_for_baking(tx: Tx, finished_unit_id: Any) -> Event | None:
         )
         .order_by("event_date", "name", "pk")[:MAX_EVENTS_CHECKED]
     )
-    for event in candidates:
+    events = list(candidates)
+    # Events without a target, nearest first, up to the first one whose target is not met:
+    # their demand decides, read for all of them at once.
+    undecided = []
+    for event in events:
         if event.target_batches is not None:
-            return event  # the filter kept it because its target is not met yet
+            break
+        undecided.append(event)
+    if undecided:
         try:
-            plan = load_demand(tx, event.pk).recipes.get(recipe_id)
+            demands = load_demands(tx, undecided)
         except DomainError:
-            # An event whose demand cannot be worked out (a gift box that contains itself)
-            # says so on its own pages; a suggestion just passes it by.
-            continue
-        if plan is not None and plan.remaining > 0:
-            return event
-    return None
+            # Demand that cannot be worked out (a gift box that contains itself) is said on
+            # the event pages; the suggestion just names no event.
+            return None
+        for event in undecided:
+            plan = demands[event.pk].recipes.get(recipe_id)
+            if plan is not None and plan.remaining > 0:
+                return event
+    # The first event the filter kept for its target, if it comes within the few checked.
+    return events[len(undecided)] if len(undecided) < len(events) else None
 
 
 def set_production_run_event(tx: Tx, run_id: Any, event_id: Any) -> RunEventChange | None:
