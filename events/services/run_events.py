@@ -80,7 +80,7 @@ def suggest_event_for_baking(tx: Tx, finished_unit_id: Any) -> Event | None:
     events = list(candidates)
     # Events without a target, nearest first, up to the first one whose target is not met:
     # their demand decides, read for all of them at once.
-    undecided = []
+    undecided: list[Event] = []
     for event in events:
         if event.target_batches is not None:
             break
