@@ -213,26 +213,26 @@ def build_lines(
     return item_lines, packaging_lines
 
 
-def _shopping(
-    tx: Tx, event_id: int, include_packaging: bool
-) -> tuple[dict[str, Any], list[ShoppingLine]]:
+def _shopping(tx: Tx, event_id: int, include_packaging: bool) -> dict[str, Any]:
+    """The shopping list DTO; `_lines` holds each line with its DTO (built once)."""
     demand = load_demand(tx, event_id)
     items = remaining_ingredients(tx, demand)
     packaging = remaining_packaging(demand) if include_packaging else {}
     item_lines, packaging_lines = build_lines(tx, items, packaging)
     lines = item_lines + packaging_lines
+    dtos = [line.dto() for line in lines]
     total = sum((line.estimated_cost or Decimal(0) for line in lines), Decimal(0))
     missing = sorted({line.ingredient.name for line in lines if line.price_missing}, key=str.lower)
-    dto = {
+    return {
         "event_id": demand.event.pk,
-        "items": [line.dto() for line in item_lines],
-        "packaging": [line.dto() for line in packaging_lines],
+        "items": dtos[: len(item_lines)],
+        "packaging": dtos[len(item_lines) :],
         "total_estimated_cost": cost_to_string(total),
         "items_count": len(lines),
         "items_with_shortfall": sum(1 for line in lines if line.to_buy > 0),
         "missing_prices": missing,
+        "_lines": list(zip(lines, dtos, strict=True)),
     }
-    return dto, lines
 
 
 def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) -> dict[str, Any]:
@@ -243,7 +243,8 @@ def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) 
     `estimated_cost` of "0.00" (left out of the total) and its name in `missing_prices`.
     """
     tx.require()
-    dto, _ = _shopping(tx, event_id, include_packaging)
+    dto = _shopping(tx, event_id, include_packaging)
+    del dto["_lines"]
     return dto
 
 
@@ -253,20 +254,26 @@ def get_shopping_list_by_category(
     """The shopping list DTO plus `groups`: its lines by kind, then ingredient category.
 
     `groups` is `[{kind, category, lines}]`, ingredients before packaging, named
-    categories alphabetically and uncategorised lines (`category` "") last.
+    categories alphabetically and uncategorised lines (`category` "") last. A line's DTO is
+    the same dict in `items`/`packaging` and in its group.
     """
     tx.require()
-    dto, lines = _shopping(tx, event_id, include_packaging)
-    grouped: dict[tuple[str, str], list[ShoppingLine]] = {}
-    for line in lines:
-        grouped.setdefault((line.kind, line.ingredient.category.strip()), []).append(line)
+    dto = _shopping(tx, event_id, include_packaging)
+    grouped: dict[tuple[str, str], list[tuple[ShoppingLine, dict[str, Any]]]] = {}
+    for line, line_dto in dto.pop("_lines"):
+        grouped.setdefault((line.kind, line.ingredient.category.strip()), []).append(
+            (line, line_dto)
+        )
     kind_order = {INGREDIENT: 0, PACKAGING: 1}
     keys = sorted(grouped, key=lambda k: (kind_order[k[0]], k[1] == "", k[1].lower(), k[1]))
     dto["groups"] = [
         {
             "kind": kind,
             "category": category,
-            "lines": [line.dto() for line in sorted(grouped[(kind, category)], key=_name_key)],
+            "lines": [
+                line_dto
+                for _, line_dto in sorted(grouped[(kind, category)], key=lambda p: _name_key(p[0]))
+            ],
         }
         for kind, category in keys
     ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 
 from bakeplanner.tx import Tx
 from events.forms.common import Choices
-from events.models import Package, Recipient
+from events.models import Package, PackageItem, Recipient
 from production.models import FinishedGood, Recipe
 
 # A search field offers at most this many matches: a select of thousands helps nobody.
@@ -72,3 +72,64 @@ def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict
         "number": page.number,
         "num_pages": page.paginator.num_pages,
     }
+
+
+def recipient_page(
+    tx: Tx, *, search: str, include_inactive: bool, page: Any, per_page: int
+) -> tuple[Page, dict[str, int]]:
+    """One page of recipients by name, each with `assignment_count`, and the household's
+    totals (`total`, `active`) from one aggregate. `search` matches as `get_recipients` does:
+    name, family name, address and notes."""
+    matching = Q()
+    if search:
+        matching &= (
+            Q(name__icontains=search)
+            | Q(household_name__icontains=search)
+            | Q(address__icontains=search)
+            | Q(notes__icontains=search)
+        )
+    if not include_inactive:
+        matching &= Q(active=True)
+    # The totals and the number found come from one aggregate, so the pager needs no count.
+    totals = tx.objects(Recipient).aggregate(
+        all_count=Count("pk"),
+        active_count=Count("pk", filter=Q(active=True)),
+        found_count=Count("pk", filter=matching),
+    )
+    rows = (
+        tx.objects(Recipient)
+        .filter(matching)
+        .annotate(assignment_count=Count("assignments"))
+        .order_by("name", "id")
+    )
+    paginator = Paginator(rows, per_page)
+    paginator.count = totals["found_count"]
+    found = paginator.get_page(page)
+    found.object_list = list(found.object_list)  # read inside the unit of work
+    return found, {"total": totals["all_count"], "active": totals["active_count"]}
+
+
+def package_page(tx: Tx, *, search: str, page: Any, per_page: int) -> tuple[Page, int]:
+    """One page of packages by name, each with `assignment_count` and its items (with their
+    gift boxes) for that page only, and how many packages the household has."""
+    matching = Q(name__icontains=search) if search else Q()
+    totals = tx.objects(Package).aggregate(
+        all_count=Count("pk"), found_count=Count("pk", filter=matching)
+    )
+    items = (
+        tx.objects(PackageItem)
+        .select_related("finished_good")
+        .order_by("finished_good__name", "id")
+    )
+    rows = (
+        tx.objects(Package)
+        .filter(matching)
+        .annotate(assignment_count=Count("assignments", distinct=True))
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("name", "id")
+    )
+    paginator = Paginator(rows, per_page)
+    paginator.count = totals["found_count"]
+    found = paginator.get_page(page)
+    found.object_list = list(found.object_list)
+    return found, totals["all_count"]

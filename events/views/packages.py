@@ -30,13 +30,15 @@ from events.services import (
     add_package_item,
     create_package,
     delete_package,
-    get_all_packages,
     get_package,
     remove_package_item,
     update_package,
     update_package_item,
 )
-from events.views.choices import good_choices
+from events.views.choices import good_choices, package_page, page_links
+
+PACKAGES_PER_PAGE = 100  # the list shows a page at a time, with how many there are in all
+SEARCH_MAX_LENGTH = 100
 
 
 def _detail_url(package_id: int) -> str:
@@ -44,8 +46,26 @@ def _detail_url(package_id: int) -> str:
 
 
 def package_list(request: HttpRequest) -> HttpResponse:
-    ctx = read_context(request, lambda tx: {"packages": get_all_packages(tx)})
-    return render(request, "events/package_list.html", ctx)
+    """Packages a page at a time by name, with a search by name and how many there are."""
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+    def build(tx: Tx) -> dict[str, Any]:
+        found, total = package_page(
+            tx, search=search, page=request.GET.get("page"), per_page=PACKAGES_PER_PAGE
+        )
+        rows = [
+            {
+                "package": package,
+                "url": reverse("events:package_detail", args=[package.pk]),
+                "contents": ", ".join(
+                    f"{item.quantity} × {item.finished_good.name}" for item in package.items.all()
+                ),
+            }
+            for package in found.object_list
+        ]
+        return {"rows": rows, "pager": page_links(request, found), "total": total, "search": search}
+
+    return render(request, "events/package_list.html", read_context(request, build))
 
 
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,18 +42,31 @@ from events.views.choices import page_links
 
 # Long per-recipient and per-line lists are shown a page at a time; totals cover them all.
 RECIPIENTS_PER_PAGE = 100
+SHOPPING_LINES_PER_PAGE = 150
+NEEDS_PER_PAGE = 100  # rows of each table of the recipe needs and packaging pages
+SUPPLIES_PER_PAGE = 25  # packaging supplies of the breakdown, each with its boxes
+PACKAGES_NAMED = 5  # a breakdown row names this many packages, then "and N more"
+RECIPES_NAMED = 5  # a shopping line names this many recipes, then "and N more"
 
 
-def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dict[str, Any]:
+def _paged(
+    request: HttpRequest, rows: list[dict[str, Any]], param: str, per_page: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One page of a long table (its own `?<param>=` number) and its links."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    return list(page.object_list), page_links(request, page, param=param)
+
+
+def _needs_context(
+    request: HttpRequest, tx: Tx, event: Event, form: ApplySuggestedTargetsForm
+) -> dict[str, Any]:
     ctx: dict[str, Any] = {"event": event, "apply_form": form, "error": ""}
     try:
-        ctx["needs"] = get_recipe_needs(tx, event.pk)
+        needs = get_recipe_needs(tx, event.pk)
         plan = get_event_plan(tx, event.pk)
     except DomainError as exc:
         ctx.update(needs=[], production=[], assembly=[], error=str(exc))
         return ctx
-    ctx["production"] = plan["production"]
-    ctx["assembly"] = plan["assembly"]
     # A suggestion differs from the current target when the needs call for another number.
     ctx["has_changes"] = any(
         row["batches_needed"] > 0 and row["target_batches"] != row["batches_needed"]
@@ -61,13 +75,22 @@ def _needs_context(tx: Tx, event: Event, form: ApplySuggestedTargetsForm) -> dic
         row["quantity_needed"] > 0 and row["target_quantity"] != row["quantity_needed"]
         for row in plan["assembly"]
     )
+    ctx["needs"], ctx["needs_pager"] = _paged(request, needs, "needs_page", NEEDS_PER_PAGE)
+    ctx["production"], ctx["production_pager"] = _paged(
+        request, plan["production"], "baking_page", NEEDS_PER_PAGE
+    )
+    ctx["assembly"], ctx["assembly_pager"] = _paged(
+        request, plan["assembly"], "packing_page", NEEDS_PER_PAGE
+    )
     return ctx
 
 
 def event_needs(request: HttpRequest, pk: int) -> HttpResponse:
     """Recipe needs, and suggested targets beside the current ones."""
     form = ApplySuggestedTargetsForm(action=reverse("events:event_apply_targets", args=[pk]))
-    ctx = read_context(request, lambda tx: _needs_context(tx, get_event_by_id(tx, pk), form))
+    ctx = read_context(
+        request, lambda tx: _needs_context(request, tx, get_event_by_id(tx, pk), form)
+    )
     return render(request, "events/planning/event_needs.html", ctx)
 
 
@@ -98,7 +121,9 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("return_to") == "event":
                 return redirect("events:event_detail", result["event_id"])
             return redirect("events:event_needs", result["event_id"])
-    ctx = read_context(request, lambda tx: _needs_context(tx, get_event_by_id(tx, pk), form))
+    ctx = read_context(
+        request, lambda tx: _needs_context(request, tx, get_event_by_id(tx, pk), form)
+    )
     return render(request, "events/planning/event_needs.html", ctx)
 
 
@@ -146,7 +171,25 @@ def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             ctx["enough_in_stock"] = to_buy_first(shopping, show_all=show_all)
             ctx["shopping"] = shopping
+            ctx["groups"], ctx["pager"] = _shopping_page(request, shopping["groups"])
     return render(request, "events/planning/event_shopping_list.html", ctx)
+
+
+def _shopping_page(
+    request: HttpRequest, groups: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One page of the list's lines, regrouped under their headings; the recipes a line is
+    for are written out once here (a long list is cut short: the CSV names them all)."""
+    flat = [(index, line) for index, group in enumerate(groups) for line in group["lines"]]
+    page = Paginator(flat, SHOPPING_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    shown: dict[int, list[dict[str, Any]]] = {}
+    for index, line in page.object_list:
+        line["recipes_text"] = _named(line["recipes"], RECIPES_NAMED)
+        shown.setdefault(index, []).append(line)
+    page_groups = [
+        {**groups[index], "lines": lines, "number": index + 1} for index, lines in shown.items()
+    ]
+    return page_groups, page_links(request, page)
 
 
 def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -173,11 +216,26 @@ def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
         event = or_404(get_event_by_id, tx, pk)
         ctx: dict[str, Any] = {"event": event, "error": ""}
         try:
-            ctx["needs"] = get_event_packaging_needs(tx, event.pk)
-            ctx["breakdown"] = get_event_packaging_breakdown(tx, event.pk)
+            needs = get_event_packaging_needs(tx, event.pk)
+            breakdown = get_event_packaging_breakdown(tx, event.pk)
         except DomainError as exc:
             ctx.update(needs=[], breakdown=[], error=str(exc))
+        else:
+            ctx["needs"], ctx["needs_pager"] = _paged(request, needs, "page", NEEDS_PER_PAGE)
+            ctx["breakdown"], ctx["breakdown_pager"] = _paged(
+                request, breakdown, "breakdown_page", SUPPLIES_PER_PAGE
+            )
+            for supply in ctx["breakdown"]:
+                for source in supply["sources"]:
+                    source["packages_text"] = _named(source["packages"], PACKAGES_NAMED)
     return render(request, "events/planning/event_packaging.html", ctx)
+
+
+def _named(names: list[str], limit: int) -> str:
+    """The first `limit` names, then how many more (the full list is in the CSV or the
+    package pages)."""
+    extra = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {extra} more" if extra > 0 else "")
 
 
 def event_summary(request: HttpRequest, pk: int) -> HttpResponse:

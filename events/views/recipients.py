@@ -29,9 +29,11 @@ from events.services import (
     delete_recipient,
     get_recipient,
     get_recipient_history,
-    get_recipients,
     update_recipient,
 )
+from events.views.choices import page_links, recipient_page
+
+RECIPIENTS_PER_PAGE = 100  # the list shows a page at a time, with the household's totals
 
 EDITABLE = ("name", "household_name", "address", "notes", "active")
 
@@ -41,6 +43,7 @@ def _detail_url(recipient: Recipient) -> str:
 
 
 def recipient_list(request: HttpRequest) -> HttpResponse:
+    """Recipients a page at a time by name, with a search and the household's totals."""
     form = forms.RecipientSearchForm(request.GET or None)
     search, inactive = "", True
     if form.is_bound and form.is_valid():
@@ -48,8 +51,22 @@ def recipient_list(request: HttpRequest) -> HttpResponse:
         inactive = form.cleaned_data["inactive"]
 
     def build(tx: Tx) -> dict[str, Any]:
-        recipients = get_recipients(tx, search=search, include_inactive=inactive)
-        return {"form": form, "search": search, "recipients": recipients}
+        found, totals = recipient_page(
+            tx,
+            search=search,
+            include_inactive=inactive,
+            page=request.GET.get("page"),
+            per_page=RECIPIENTS_PER_PAGE,
+        )
+        for recipient in found.object_list:
+            recipient.url = reverse("events:recipient_detail", args=[recipient.pk])
+        return {
+            "form": form,
+            "search": search,
+            "recipients": found.object_list,
+            "pager": page_links(request, found),
+            "totals": totals,
+        }
 
     return render(request, "events/recipient_list.html", read_context(request, build))
 
