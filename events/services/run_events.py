@@ -92,10 +92,10 @@ def suggest_event_for_baking(tx: Tx, finished_unit_id: Any) -> Event | None:
             # Demand that cannot be worked out (a gift box that contains itself) is said on
             # the event pages; the suggestion just names no event.
             return None
-        for event in undecided:
-            plan = demands[event.pk].recipes.get(recipe_id)
+        for nearer in undecided:
+            plan = demands[nearer.pk].recipes.get(recipe_id)
             if plan is not None and plan.remaining > 0:
-                return event
+                return nearer
     # The first event the filter kept for its target, if it comes within the few checked.
     return events[len(undecided)] if len(undecided) < len(events) else None
 
