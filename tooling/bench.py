@@ -38,9 +38,10 @@ from events.services import (
     get_shopping_list,
 )
 from production.services import record_assembly, record_batch_production
-from tooling.bench_seed import World, seed
+from tooling.bench_seed import PASSWORD, World, seed
 
 __all__ = [
+    "PASSWORD",
     "Measured",
     "ScaleResult",
     "World",
@@ -255,18 +256,18 @@ def run_scale(scale: int, repeat: int) -> ScaleResult:
 
 
 @contextmanager
-def throwaway_database(scale: int) -> Iterator[str]:
-    """A fresh, migrated database for one scale; yields its name and drops it afterwards."""
+def throwaway_database(label: str) -> Iterator[str]:
+    """A fresh, migrated database (`label` names it); yields its name and drops it afterwards."""
     settings = connection.settings_dict
     folder = None
     test_settings = settings.setdefault("TEST", {})
     saved = test_settings.get("NAME")
     if connection.vendor == "sqlite":
         # An on-disk file with the real pragmas, not an in-memory database.
-        folder = tempfile.TemporaryDirectory(prefix=f"bakeplanner-bench-s{scale}-")
+        folder = tempfile.TemporaryDirectory(prefix=f"bakeplanner-{label}-")
         test_settings["NAME"] = str(Path(folder.name) / "bench.sqlite3")
     else:
-        test_settings["NAME"] = f"bakeplanner_bench_s{scale}_{os.getpid()}"
+        test_settings["NAME"] = f"bakeplanner_{label}_{os.getpid()}"
     old = setup_databases(verbosity=0, interactive=False)
     try:
         yield str(settings["NAME"])

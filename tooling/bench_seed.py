@@ -48,7 +48,9 @@ from production.models import (
     RecipeIngredient,
 )
 
-__all__ = ["World", "seed"]
+__all__ = ["PASSWORD", "World", "seed"]
+
+PASSWORD = "bench-pass-123"  # the bench member's login on a throwaway database
 
 EVENTS = 9
 PAST_EVENTS = 5
@@ -104,7 +106,7 @@ def seed(scale: int, *, rng_seed: int = 2026) -> World:
     events of 40·S assignments, with baking and packing runs and their ledgers."""
     rng = random.Random(rng_seed + scale)
     household = create_household(f"Bench household S={scale}")
-    user = get_user_model().objects.create_user(f"bench{scale}", password="bench-pass-123")
+    user = get_user_model().objects.create_user(f"bench{scale}", password=PASSWORD)
     add_member(household, user)
     h = household
     today = timezone.localdate()

@@ -16,8 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tooling.bench import Measured, ScaleResult
+from tooling.loadrun import LoadRunResult
 
-__all__ = ["bench_markdown", "machine_line", "replace_block"]
+__all__ = ["bench_markdown", "loadrun_markdown", "machine_line", "replace_block"]
 
 
 def machine_line() -> str:
@@ -107,3 +108,38 @@ def replace_block(path: Path, key: str, body: str) -> None:
         raise LookupError(f"{path} has no {start} … {end} markers.")
     text = pattern.sub(lambda _: f"{start}\n{body.rstrip()}\n{end}", text, count=1)
     path.write_text(text, encoding="utf-8")
+
+
+def loadrun_markdown(result: LoadRunResult, machine: str) -> str:
+    """Throughput and latency per page of one load run, its failures and the stock check."""
+    out = [
+        f"Measured {machine}: {result.users} users for {result.seconds} s against "
+        f"{result.workers} gunicorn workers, data at S={result.scale}.",
+        "",
+        "| request | requests | failures | per second | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = result.pages + ([result.total] if result.total else [])
+    for page in rows:
+        name = "**all**" if page is result.total else page.name
+        out.append(
+            f"| {name} | {page.requests} | {page.failures} | {page.per_second:.1f} | "
+            f"{page.p50:.0f} | {page.p95:.0f} | {page.p99:.0f} |"
+        )
+    out.append("")
+    out.append(f"- Server errors (5xx): {result.server_errors}.")
+    out.append(
+        f"- Record baking was posted {result.bakes_posted} times (as locust counted them) and "
+        f"{result.bakes_recorded} baking runs were recorded; the rest were refused for want of "
+        "stock (a post still in flight when the run stops is recorded but not counted)."
+    )
+    for failure, count in sorted(result.failures.items()):
+        out.append(f"- Failure: {failure} ({count}×).")
+    if result.problems:
+        out += [f"- Stock problem: {problem}" for problem in result.problems]
+    else:
+        out.append(
+            "- Stock invariants hold: every lot's ledgers add up to what left it, and "
+            "every baked item's count is what was made minus what was packed."
+        )
+    return "\n".join(out)

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         results = []
         machine = ""
         for scale in scales:
-            with bench.throwaway_database(scale) as name:
+            with bench.throwaway_database(f"bench_s{scale}") as name:
                 self.stderr.write(f"S={scale}: seeding on {vendor} database {name} …")
                 result = bench.run_scale(scale, options["repeat"])
                 machine = machine or perfdoc.machine_line()
