@@ -81,10 +81,18 @@ def can_assemble_package(tx: Tx, assignment_id: int) -> dict[str, Any]:
 
 
 def get_event_cost_analysis(tx: Tx, event_id: int) -> dict[str, Any]:
-    """Actual cost of the event's runs against its estimate.
+    """Actual cost of the event's runs against its estimate, and what it should come to.
 
     The grand total is ingredients plus packaging actually consumed for the event; an
     assembly's component cost is production cost moving on, so it is reported, never added.
+    `variance` is the whole plan's estimate less the actual cost so far.
+
+    Beside them: what was made so far at estimate (`made_estimate`) against its actual cost
+    (`made_actual`), `over_under` = actual − estimate with its word ("over", "under",
+    "on estimate"), the estimate of what remains (`left_estimate`), `projected_total` =
+    actual + remaining estimate, the same per recipe (`recipe_costs`) and per gift box
+    (`gift_box_costs`), ingredients with no price (`missing_prices`), and the household's
+    live runs that have no event (`runs_without_event`). A constant number of queries.
     """
     tx.require()
     event = get_owned(tx, Event, event_id)
