@@ -31,27 +31,28 @@ def package_choices(tx: Tx) -> Choices:
     return list(tx.objects(Package).order_by("name", "id").values_list("pk", "name"))
 
 
-def recipe_choices(tx: Tx, *, search: str = "", pk: int | None = None) -> Choices:
-    """Recipes not archived, by name; with `search`, the first matches only; with `pk`, that
-    one recipe (when it is not archived)."""
-    rows = tx.objects(Recipe).filter(archived=False)
-    return _limited(rows, search, pk)
+def recipe_choices(
+    tx: Tx, *, search: str = "", pk: int | None = None, limit: int | None = None
+) -> Choices:
+    """Recipes not archived, by name: those whose name contains `search`, at most `limit`;
+    with `pk`, only that recipe (when it is not archived)."""
+    return _narrowed(tx.objects(Recipe).filter(archived=False), search, pk, limit)
 
 
-def good_choices(tx: Tx, *, search: str = "", pk: int | None = None) -> Choices:
-    """Gift boxes by name; `search` and `pk` narrow the list as for recipes."""
-    return _limited(tx.objects(FinishedGood).all(), search, pk)
+def good_choices(
+    tx: Tx, *, search: str = "", pk: int | None = None, limit: int | None = None
+) -> Choices:
+    """Gift boxes by name; `search`, `pk` and `limit` narrow the list as for recipes."""
+    return _narrowed(tx.objects(FinishedGood).all(), search, pk, limit)
 
 
-def _limited(rows: Any, search: str, pk: int | None) -> Choices:
+def _narrowed(rows: Any, search: str, pk: int | None, limit: int | None) -> Choices:
     if pk is not None:
         rows = rows.filter(pk=pk)
-    elif search:
-        rows = rows.filter(Q(name__icontains=search))
+    if search:
+        rows = rows.filter(name__icontains=search)
     rows = rows.order_by("name", "id").values_list("pk", "name")
-    if search and pk is None:
-        rows = rows[:SEARCH_LIMIT]
-    return list(rows)
+    return list(rows if limit is None else rows[:limit])
 
 
 def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict[str, Any]:

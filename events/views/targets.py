@@ -26,8 +26,10 @@ from events.services import (
     set_assembly_target,
     set_production_target,
 )
-from events.views.choices import good_choices, recipe_choices
+from events.views.choices import SEARCH_LIMIT, good_choices, recipe_choices
 from events.views.events import event_url
+
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class TargetKind:
 
     name: str  # "production" or "assembly"
     form: type[forms.TargetForm]
-    choices: Callable[[Tx], Choices]
+    choices: Callable[..., Choices]  # (tx, *, search, pk, limit)
     targets: Callable[[Tx, int], list[Any]]
     set_target: Callable[..., Any]
     said: Callable[[Any], str]
@@ -62,15 +64,31 @@ ASSEMBLY = TargetKind(
 
 
 def _target_page(request: HttpRequest, pk: int, kind: TargetKind) -> HttpResponse:
-    """Add or change a target; `?<item>=<id>` pre-fills the event's existing one."""
+    """Add or change a target; `?<item>=<id>` pre-fills the event's existing one.
+
+    The item is chosen from at most `SEARCH_LIMIT` names (`?q=` narrows them), so a
+    household with hundreds of recipes or gift boxes gets a short list and a search field. A
+    POST is checked against the one item it names.
+    """
     item_field, count_field = kind.form.item_name, kind.form.count_name
-    item_id = whole_number_or_none(request.GET.get(item_field))
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    posted = request.method == "POST"
+    item_id = whole_number_or_none(
+        request.POST.get(item_field) if posted else request.GET.get(item_field)
+    )
 
     def build(tx: Tx) -> dict[str, Any]:
         event = get_event_by_id(tx, pk)
-        choices = kind.choices(tx)
+        if posted:
+            choices = kind.choices(tx, pk=item_id) if item_id is not None else []
+        else:
+            choices = kind.choices(tx, search=search, limit=SEARCH_LIMIT + 1)
+        more = len(choices) > SEARCH_LIMIT
+        choices = choices[:SEARCH_LIMIT]
         initial: dict[str, Any] = {}
         if item_id is not None:
+            if not posted and all(key != item_id for key, _ in choices):
+                choices.extend(kind.choices(tx, pk=item_id))
             for target in kind.targets(tx, event.pk):
                 if getattr(target, f"{item_field}_id") == item_id:
                     initial = {
@@ -81,7 +99,7 @@ def _target_page(request: HttpRequest, pk: int, kind: TargetKind) -> HttpRespons
                     # An item no longer offered (an archived recipe) stays choosable here.
                     if all(key != item_id for key, _ in choices):
                         choices.append((item_id, getattr(target, item_field).name))
-        return {"event": event, "choices": choices, "initial": initial}
+        return {"event": event, "choices": choices, "initial": initial, "more": more}
 
     ctx = read_context(request, build)
     form = kind.form(posted_data(request), initial=ctx["initial"], choices=ctx["choices"])
@@ -89,7 +107,13 @@ def _target_page(request: HttpRequest, pk: int, kind: TargetKind) -> HttpRespons
         request,
         f"events/{kind.name}_target_set.html",
         form,
-        {"event": ctx["event"]},
+        {
+            "event": ctx["event"],
+            "search": search,
+            "more": ctx["more"],
+            "limit": SEARCH_LIMIT,
+            "item_field": item_field,
+        },
         lambda tx, data: kind.set_target(
             tx, pk, data[item_field], data[count_field], notes=data["notes"]
         ),
