@@ -22,42 +22,56 @@ __all__ = ["clone_event"]
 logger = logging.getLogger("bakeplanner.events.clone")
 
 
-def _copy_assignments(tx: Tx, source: Event, event: Event) -> int:
-    """Copy the source's assignments of active recipients into `event`, all pending.
+def _copy_rows(
+    tx: Tx,
+    model: type[models.Model],
+    source: Event,
+    event: Event,
+    copied: list[str],
+    *,
+    fixed: dict[str, Any] | None = None,
+    active_recipients_only: bool = False,
+) -> int:
+    """Copy `model`'s rows of the source event into `event` inside the database.
 
-    One INSERT … SELECT inside the database, so the statement count stays the same however
-    many assignments the event has (a bulk insert from Python would be split into several
-    statements on SQLite, which caps the parameters of one statement). Returns the rows copied.
+    One INSERT … SELECT, so the statement count stays the same however many rows the event
+    has (a bulk insert from Python would be split into several statements on SQLite, which
+    caps the parameters of one statement). `copied` columns come from the source row,
+    `fixed` ones get the given value. Returns the number of rows copied.
     """
     connection = tx.connection
     quote = connection.ops.quote_name
-    meta = Assignment._meta
 
-    def column(name: str, model: type[models.Model] = Assignment) -> str:
-        field = model._meta.get_field(name)
+    def column(name: str, owner: type[models.Model] = model) -> str:
+        field = owner._meta.get_field(name)
         if not isinstance(field, models.Field) or not field.column:
-            raise LookupError(f"{model.__name__}.{name} is not a column")
+            raise LookupError(f"{owner.__name__}.{name} is not a column")
         return quote(field.column)
 
-    now = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
-    copied = ["recipient", "package", "quantity", "notes"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    given = {"household": tx.household.pk, "event": event.pk, **(fixed or {})}
+    given |= {"created_at": now, "updated_at": now}
+    table = quote(model._meta.db_table)
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ("
-        + ", ".join(column(name) for name in ["household", "event", "fulfillment_status"])
-        + ", "
-        + ", ".join(column(name) for name in copied + ["created_at", "updated_at"])
-        + ") SELECT %s, %s, %s, "
-        + ", ".join(f"a.{column(name)}" for name in copied)
-        + ", %s, %s"
-        + f" FROM {quote(meta.db_table)} a"
-        + f" JOIN {quote(Recipient._meta.db_table)} r"
-        + f" ON r.{column('id', Recipient)} = a.{column('recipient')}"
-        + f" WHERE a.{column('event')} = %s AND a.{column('household')} = %s"
-        + f" AND r.{column('active', Recipient)} = %s"
-        + f" ORDER BY a.{column('id')}"
+        f"INSERT INTO {table} ("
+        + ", ".join(column(name) for name in [*given, *copied])
+        + ") SELECT "
+        + ", ".join(["%s"] * len(given) + [f"a.{column(name)}" for name in copied])
+        + f" FROM {table} a"
     )
-    params = [tx.household.pk, event.pk, Assignment.PENDING, now, now]
-    params += [source.pk, tx.household.pk, True]
+    params = list(given.values())
+    if active_recipients_only:
+        sql += (
+            f" JOIN {quote(Recipient._meta.db_table)} r"
+            f" ON r.{column('id', Recipient)} = a.{column('recipient')}"
+            f" AND r.{column('active', Recipient)} = %s"
+        )
+        params.append(True)
+    sql += (
+        f" WHERE a.{column('event')} = %s AND a.{column('household')} = %s"
+        f" ORDER BY a.{column('id')}"
+    )
+    params += [source.pk, tx.household.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
@@ -80,36 +94,27 @@ def clone_event(
     with logged_operation(logger, tx, "clone_event", source_event_id=source_event_id) as op:
         source = get_owned(tx, Event, source_event_id)
         event = create_event(tx, name=name, event_date=event_date, notes=source.notes)
-        assignments_copied = _copy_assignments(tx, source, event)
-        production_targets: list[ProductionTarget] = []
-        assembly_targets: list[AssemblyTarget] = []
+        assignments_copied = _copy_rows(
+            tx,
+            Assignment,
+            source,
+            event,
+            ["recipient", "package", "quantity", "notes"],
+            fixed={"fulfillment_status": Assignment.PENDING},
+            active_recipients_only=True,
+        )
+        production_targets = assembly_targets = 0
         if copy_targets:
-            production_targets = [
-                ProductionTarget(
-                    household=tx.household,
-                    event=event,
-                    recipe_id=target.recipe_id,
-                    target_batches=target.target_batches,
-                    notes=target.notes,
-                )
-                for target in tx.objects(ProductionTarget).filter(event=source).order_by("id")
-            ]
-            assembly_targets = [
-                AssemblyTarget(
-                    household=tx.household,
-                    event=event,
-                    finished_good_id=target.finished_good_id,
-                    target_quantity=target.target_quantity,
-                    notes=target.notes,
-                )
-                for target in tx.objects(AssemblyTarget).filter(event=source).order_by("id")
-            ]
-            ProductionTarget.objects.using(tx.using).bulk_create(production_targets)
-            AssemblyTarget.objects.using(tx.using).bulk_create(assembly_targets)
+            production_targets = _copy_rows(
+                tx, ProductionTarget, source, event, ["recipe", "target_batches", "notes"]
+            )
+            assembly_targets = _copy_rows(
+                tx, AssemblyTarget, source, event, ["finished_good", "target_quantity", "notes"]
+            )
         op.add(
             event_id=event.pk,
             assignments_copied=assignments_copied,
-            production_targets_copied=len(production_targets),
-            assembly_targets_copied=len(assembly_targets),
+            production_targets_copied=production_targets,
+            assembly_targets_copied=assembly_targets,
         )
     return event

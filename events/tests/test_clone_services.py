@@ -22,6 +22,7 @@ from events.tests.progress_fixtures import (
     make_recipe,
     production_target,
 )
+from production.models import FinishedGood, Recipe
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_clone_is_all_or_nothing(household, last_year):
     assert Event.objects.count() == 1
 
 
-def _event_with_assignments(household, name, count):
+def _event_with_assignments_and_targets(household, name, count):
     event = make_event(household, name, days_ahead=-300)
     box = make_package(household, f"{name} box")
     recipients = Recipient.objects.bulk_create(
@@ -104,19 +105,42 @@ def _event_with_assignments(household, name, count):
     Assignment.objects.bulk_create(
         [Assignment(household=household, event=event, recipient=r, package=box) for r in recipients]
     )
+    recipes = Recipe.objects.bulk_create(
+        [Recipe(household=household, name=f"{name} recipe {i}") for i in range(count // 10)]
+    )
+    ProductionTarget.objects.bulk_create(
+        [
+            ProductionTarget(household=household, event=event, recipe=r, target_batches=2)
+            for r in recipes
+        ]
+    )
+    goods = FinishedGood.objects.bulk_create(
+        [FinishedGood(household=household, name=f"{name} tin {i}") for i in range(count // 10)]
+    )
+    AssemblyTarget.objects.bulk_create(
+        [
+            AssemblyTarget(household=household, event=event, finished_good=g, target_quantity=3)
+            for g in goods
+        ]
+    )
     return event
 
 
 def _statements_to_clone(household, event, new_name):
     with unit_of_work(household) as tx, CaptureQueriesContext(connection) as captured:
         new = clone_event(tx, event.pk, name=new_name, event_date="2026-12-24", copy_targets=True)
-    return len(captured), Assignment.objects.filter(event=new).count()
+    copied = [
+        model.objects.filter(event=new).count()
+        for model in (Assignment, ProductionTarget, AssemblyTarget)
+    ]
+    return len(captured), copied
 
 
 def test_clone_takes_as_many_statements_for_a_large_event_as_for_a_small_one(household):
-    small = _event_with_assignments(household, "Small", 3)
-    large = _event_with_assignments(household, "Large", 1500)  # over SQLite's parameter cap
+    small = _event_with_assignments_and_targets(household, "Small", 10)
+    # Rows enough to pass SQLite's cap on the parameters of one statement in every table.
+    large = _event_with_assignments_and_targets(household, "Large", 1500)
     small_statements, small_copied = _statements_to_clone(household, small, "Small again")
     large_statements, large_copied = _statements_to_clone(household, large, "Large again")
-    assert (small_copied, large_copied) == (3, 1500)
+    assert (small_copied, large_copied) == ([10, 1, 1], [1500, 150, 150])
     assert large_statements == small_statements
