@@ -110,11 +110,12 @@ def _change_event(
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        where = f"counts towards {new_name}" if new_name else "is stock for later"
         if changed is None:
-            messages.info(request, f"{label} {run_id} already {where}.")
+            where = f"already counts towards {new_name}" if new_name else "is already stock"
+            messages.info(request, f"{label} {run_id} {where}.")
         else:
-            messages.success(request, f"{label} {run_id} now {where}.")
+            where = f"now counts towards {new_name}" if new_name else "is now stock for later"
+            messages.success(request, f"{label} {run_id} {where}.")
     return redirect(detail, run_id=run_id)
 
 
