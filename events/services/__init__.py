@@ -56,16 +56,16 @@ from events.services.packages import (
     update_package,
     update_package_item,
 )
+from events.services.plan_progress import (
+    accept_suggested_plan,
+    get_event_plan_progress,
+    get_events_with_plan,
+)
 from events.services.planning import (
     apply_suggested_targets,
     get_event_plan,
     get_recipe_needs,
     suggest_targets,
-)
-from events.services.plan_progress import (
-    accept_suggested_plan,
-    get_event_plan_progress,
-    get_events_with_plan,
 )
 from events.services.progress import (
     get_assembly_progress,
