@@ -270,10 +270,14 @@ def accept_suggested_plan(tx: Tx, event_id: int) -> dict[str, int]:
     return {"baking": len(baking), "packing": len(packing)}
 
 
-def plan_steps(events: list[dict[str, Any]], *, limit: int = 12) -> list[dict[str, Any]]:
+def plan_steps(
+    events: list[dict[str, Any]], *, limit: int = 12, per_kind: int = 4
+) -> list[dict[str, Any]]:
     """What to do next, from `get_events_with_plan` rows, earliest event first: bake what the
     plan still needs, pack gift boxes, mark packages ready, deliver ready ones.
 
+    Within an event the rows with the most left come first, at most `per_kind` of each; the
+    rest are summed up in one "more" step, so marking packages ready is never crowded out.
     Each step carries what its link needs (kind, ids, how many) and the days left; the page
     builds the link.
     """
@@ -284,12 +288,15 @@ def plan_steps(events: list[dict[str, Any]], *, limit: int = 12) -> list[dict[st
             "event_name": event["event_name"],
             "days_left": event["days_left"],
         }
-        for row in event["baking"]:
-            if row["remaining"] > 0:
-                steps.append({**base, "kind": "bake", "count": row["remaining"], "row": row})
-        for row in event["packing"]:
-            if row["remaining"] > 0:
-                steps.append({**base, "kind": "pack", "count": row["remaining"], "row": row})
+        for kind, rows in (("bake", event["baking"]), ("pack", event["packing"])):
+            left = sorted(
+                (row for row in rows if row["remaining"] > 0),
+                key=lambda row: (-row["remaining"], row["name"].lower(), row["item_id"]),
+            )
+            for row in left[:per_kind]:
+                steps.append({**base, "kind": kind, "count": row["remaining"], "row": row})
+            if len(left) > per_kind:
+                steps.append({**base, "kind": f"more_{kind}", "count": len(left) - per_kind})
         overall = event["overall"]
         if overall["packages_pending"]:
             steps.append({**base, "kind": "ready", "count": overall["packages_pending"]})

@@ -192,6 +192,7 @@ def _event_page(request: HttpRequest, tx: Tx, pk: int) -> dict[str, Any]:
         "plan": plan,
         "overall": overall,
         "when": days_left_text(plan["days_left"]),
+        "is_past": plan["days_left"] < 0,
         "overall_text": percent_text(overall["overall_pct"]),
         "status_summary": [
             {

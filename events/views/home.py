@@ -17,6 +17,8 @@ from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_li
 
 # A card shows the rows with the most left to do; the event page has all of them.
 ROWS_PER_CARD = 8
+# Next steps shown at once; the rest fold away so a phone reaches the events quickly.
+STEPS_SHOWN = 6
 
 
 def _card(event: dict[str, Any]) -> dict[str, Any]:
@@ -55,10 +57,12 @@ def home(request: HttpRequest) -> HttpResponse:
             if filters["filter"] == "active_future" and not filters["date_from"]
             else get_events_with_plan(tx)
         )
+    steps = step_links(plan_steps(upcoming))
     ctx = {
         "form": form,
         "events": [_card(event) for event in events],
-        "steps": step_links(plan_steps(upcoming)),
+        "steps": steps[:STEPS_SHOWN],
+        "more_steps": steps[STEPS_SHOWN:],
         "filter": filters["filter"],
     }
     return render(request, "events/dashboard_home.html", ctx)
