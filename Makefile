@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test test-sqlite lint lock bench clean
+.PHONY: setup run test test-sqlite lint lock bench loadrun clean
 
 setup:
 	scripts/setup.sh
@@ -37,8 +37,13 @@ lock:
 	  --no-emit-trusted-host --output-file requirements.lock requirements.txt
 	scripts/setup.sh
 
+# docs/performance.md: the bench on SQLite and PostgreSQL at S=1,4,16,64 (`make bench SCALES=1,4`
+# for a quick look), and the HTTP load run; each writes its tables into the document.
 bench: setup
-	$(PY) manage.py bench --scales 1,4,16
+	scripts/bench.sh $(SCALES)
+
+loadrun: setup
+	scripts/loadrun.sh
 
 clean:
 	rm -rf .venv var staticfiles

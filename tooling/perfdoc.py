@@ -18,7 +18,25 @@ from django.utils import timezone
 from tooling.bench import Measured, ScaleResult
 from tooling.loadrun import LoadRunResult
 
-__all__ = ["bench_markdown", "loadrun_markdown", "machine_line", "replace_block"]
+__all__ = [
+    "PAGE_TARGETS",
+    "bench_markdown",
+    "loadrun_markdown",
+    "machine_line",
+    "replace_block",
+    "targets_markdown",
+]
+
+# Median ms at S=16 on SQLite (docs/performance.md, "Targets").
+PAGE_TARGETS = {
+    "dashboard": 40.0,
+    "event page": 60.0,
+    "shopping list": 80.0,
+    "summary": 120.0,
+    "costs": 120.0,
+}
+MAX_RATIO = 4.0
+MAX_PAGE_BYTES = 200 * 1024
 
 
 def machine_line() -> str:
@@ -96,6 +114,44 @@ def bench_markdown(vendor: str, results: list[ScaleResult], machine: str) -> str
                 f"| {row.name} | {row.queries} → {big.queries} | "
                 f"{row.ms:.1f} → {big.ms:.1f} | {growth:.1f}× |"
             )
+    return "\n".join(out)
+
+
+def _verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def targets_markdown(results: list[ScaleResult], machine: str) -> str:
+    """The pages against their targets: S=16 time and ratio, S=64 size (SQLite)."""
+    by_scale = {r.scale: r for r in results}
+    mid, top = by_scale.get(16), by_scale.get(64)
+    out = [
+        f"Measured on SQLite {machine}.",
+        "",
+        "| page | target ms | S=16 ms | within | S=16 ÷ SQL | within 4× | S=64 size | ≤ 200 KB |",
+        "|---|---:|---:|---|---:|---|---:|---|",
+    ]
+    names = [row.name for row in (mid or results[-1]).results if row.kind == "page"]
+    for name in names:
+        target = PAGE_TARGETS.get(name)
+        cells = [name, f"{target:.0f}" if target else "—"]
+        if mid is not None:
+            row = mid.get(name)
+            ratio = row.ratio
+            cells += [
+                f"{row.ms:.1f}",
+                _verdict(row.ms <= target) if target else "—",
+                _ratio(row),
+                _verdict(ratio is not None and ratio <= MAX_RATIO),
+            ]
+        else:
+            cells += ["not run"] * 4
+        if top is not None:
+            size = top.get(name).response_bytes or 0
+            cells += [_kb(size), _verdict(size <= MAX_PAGE_BYTES)]
+        else:
+            cells += ["not run"] * 2
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

@@ -84,3 +84,17 @@ def test_bench_refuses_a_scale_out_of_range():
     with pytest.raises(CommandError, match="between 1 and 64"):
         call_command("bench", "--scales", "0")
     assert Event.objects.count() == 0
+
+
+def test_targets_table_marks_a_page_over_its_time_ratio_or_size():
+    def scale(s, ms, sql_ms, size):
+        return bench.ScaleResult(
+            s, 1.0, {}, [bench.Measured("dashboard", "page", 9, ms, sql_ms, size)]
+        )
+
+    table = perfdoc.targets_markdown(
+        [scale(16, 30.0, 10.0, 1024), scale(64, 90.0, 9.0, 300_000)], ""
+    )
+    assert "| dashboard | 40 | 30.0 | yes | 3.0× | yes | 293.0 KB | **no** |" in table
+    table = perfdoc.targets_markdown([scale(16, 50.0, 10.0, 1024), scale(64, 90.0, 9.0, 2048)], "")
+    assert "| dashboard | 40 | 50.0 | **no** | 5.0× | **no** | 2.0 KB | yes |" in table

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             Path(options["json"]).write_text(
                 json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8"
             )
+        if vendor == "sqlite" and {16, 64} & set(scales):
+            targets = perfdoc.targets_markdown(results, machine)
+            self.stdout.write("\n" + targets)
         if doc is not None:
             perfdoc.replace_block(doc, f"bench {vendor}", text)
+            if vendor == "sqlite" and {16, 64} & set(scales):
+                perfdoc.replace_block(doc, "targets", targets)
             self.stderr.write(f"Wrote the {vendor} tables into {doc}.")
