@@ -1,4 +1,4 @@
-"""Forms for the catalogue and inventory pages.
+"""Forms for the catalogue and stock pages.
 
 Forms validate and normalise (typed `Decimal`, `date`, `int` values); the views pass
 `cleaned_data` to the services, which hold the rules. Choice lists (ingredients, products,
@@ -78,7 +78,7 @@ class IngredientForm(CatalogueForm):
     kind = forms.ChoiceField(
         label="Kind",
         choices=Ingredient.KIND_CHOICES,
-        help_text="Packaging is what gift boxes are wrapped in (bags, tins, ribbon).",
+        help_text="Packaging supplies are what gift boxes are made of (bags, tins, ribbon).",
     )
     stock_family = forms.ChoiceField(
         label="Stock kept by",
@@ -247,12 +247,15 @@ class FinishedGoodForm(CatalogueForm):
 class ComponentForm(CatalogueForm):
     """One picker for all three kinds: values are `kind:id`."""
 
-    submit_label = "Add component"
+    submit_label = "Add to the gift box"
 
     item = forms.ChoiceField(label="Item")
     quantity = _quantity_field(
         "Quantity",
-        help_text="Whole numbers for baked items and boxes; packaging in its stock unit.",
+        help_text=(
+            "Whole numbers for baked items and nested gift boxes; "
+            "packaging supplies in their stock unit."
+        ),
     )
 
     def __init__(self, *args: Any, items: GroupedChoices, **kwargs: Any) -> None:

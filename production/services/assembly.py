@@ -122,8 +122,8 @@ def _components(tx: Tx, good: FinishedGood) -> list[FinishedGoodComponent]:
     )
     if not components:
         raise ValidationFailed(
-            f"{good.name!r} has no components yet: add its baked items, boxes or packaging "
-            "before assembling it.",
+            f"{good.name!r} has no components yet: add its baked items, nested gift boxes or "
+            "packaging supplies before packing it.",
             field="finished_good_id",
         )
     return components
@@ -278,7 +278,7 @@ def check_can_assemble(tx: Tx, finished_good_id: int | str, quantity: int | str)
         logger, tx, "check_can_assemble", finished_good_id=finished_good_id, quantity=quantity
     ) as op:
         count = whole_number(quantity, "Quantity", minimum=1, maximum=MAX_ASSEMBLY_QUANTITY)
-        good = get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
+        good = get_owned(tx, FinishedGood, finished_good_id, label="Gift box")
         _, needs = _needs(tx, good, count, lock=False)
         missing = [
             {key: value for key, value in need.missing_item().items() if key in _MISSING_KEYS}
@@ -320,8 +320,8 @@ def record_assembly(
     ) as op:
         count = whole_number(quantity, "Quantity", minimum=1, maximum=MAX_ASSEMBLY_QUANTITY)
         run_notes = text(notes, "Notes")
-        when = moment(assembled_at, "Assembled at")
-        good = get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
+        when = moment(assembled_at, "Packed at")
+        good = get_owned(tx, FinishedGood, finished_good_id, label="Gift box")
         event = resolve_event(tx, AssemblyRun, event_id)
         good, needs = _needs(tx, good, count, lock=True)
         _refuse_if_short(tx, "record_assembly", needs)
@@ -456,7 +456,7 @@ def get_assembly_history(
     runs = tx.objects(AssemblyRun).select_related("finished_good")
     if finished_good_id is not None:
         runs = runs.filter(
-            finished_good=get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
+            finished_good=get_owned(tx, FinishedGood, finished_good_id, label="Gift box")
         )
     if event_id is not None:
         runs = runs.filter(event=resolve_event(tx, AssemblyRun, event_id))
@@ -479,7 +479,7 @@ def get_assembly_run(tx: Tx, run_id: int, *, include_consumptions: bool = True) 
     runs = tx.objects(AssemblyRun).select_related("finished_good")
     if include_consumptions:
         runs = runs.prefetch_related(*_ledger_prefetches(tx))
-    run = get_run(runs, run_id, "Assembly run")
+    run = get_run(runs, run_id, "Packing run")
     return assembly_dto(run, ledgers=_ledgers_of(run) if include_consumptions else None)
 
 
@@ -487,10 +487,10 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
     """Undo an assembly: components and packaging go back, the good loses the quantity."""
     tx.require()
     with logged_operation(logger, tx, "reverse_assembly_run", run_id=run_id) as op:
-        why = undo_reason(reason, "the assembly")
+        why = undo_reason(reason, "the packing")
         # The run first: a second undo of the same run waits here and then sees it reversed.
-        run = get_run(tx.objects(AssemblyRun).select_for_update(), run_id, "Assembly run")
-        refuse_if_undone(run, "Assembly run")
+        run = get_run(tx.objects(AssemblyRun).select_for_update(), run_id, "Packing run")
+        refuse_if_undone(run, "Packing run")
         unit_rows = list(tx.objects(AssemblyFinishedUnitConsumption).filter(run=run).order_by("id"))
         good_rows = list(tx.objects(AssemblyFinishedGoodConsumption).filter(run=run).order_by("id"))
         packaging_rows = list(
@@ -515,7 +515,7 @@ def reverse_assembly_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any]:
             .order_by("pk")
         }
         good = goods[run.finished_good_id]
-        refuse_if_used_since("Assembly run", run.pk, "made", run.quantity, good)
+        refuse_if_used_since("Packing run", run.pk, "made", run.quantity, good)
         stock_out(tx, good, run.quantity, run.total_cost)
         # Components come back at the cost they left with.
         for row in unit_rows:

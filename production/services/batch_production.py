@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Prefetch
 
+from bakeplanner.display import plural
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.logs import log_debug, logged_operation
 from bakeplanner.money import cost_to_string, qty_to_string
@@ -261,7 +262,7 @@ def record_batch_production(
         recipe = get_owned(tx, Recipe, recipe_id)
         # Locked first: the count and average change at the end, and every writer of this
         # unit takes its lock before any lot's (docs/design.md, "Units of work").
-        unit = get_owned(tx, FinishedUnit, finished_unit_id, label="Finished unit", lock=True)
+        unit = get_owned(tx, FinishedUnit, finished_unit_id, label="Baked item", lock=True)
         if unit.recipe_id != recipe.pk:
             raise ValidationFailed(
                 f"{unit.name!r} is not made by the recipe {recipe.name!r}.",
@@ -271,7 +272,8 @@ def record_batch_production(
         expected = expected_yield_for(unit.items_per_batch, batches, factor)
         if expected <= 0:
             raise ValidationFailed(
-                f"{batches} batch(es) at scale {exact(factor)} yield no whole {unit.name}.",
+                f"{plural(batches, 'batch', 'batches')} at scale {exact(factor)} yield no whole "
+                f"{unit.name}.",
                 field="scale",
             )
         if expected > MAX_COUNT:
@@ -382,7 +384,7 @@ def get_production_history(
         runs = runs.filter(recipe=get_owned(tx, Recipe, recipe_id))
     if finished_unit_id is not None:
         runs = runs.filter(
-            finished_unit=get_owned(tx, FinishedUnit, finished_unit_id, label="Finished unit")
+            finished_unit=get_owned(tx, FinishedUnit, finished_unit_id, label="Baked item")
         )
     if event_id is not None:
         runs = runs.filter(event=resolve_event(tx, ProductionRun, event_id))
@@ -405,7 +407,7 @@ def get_production_run(tx: Tx, run_id: int, *, include_consumptions: bool = True
     runs = _runs(tx)
     if include_consumptions:
         runs = runs.prefetch_related(_consumptions_prefetch(tx))
-    run = get_run(runs, run_id, "Production run")
+    run = get_run(runs, run_id, "Baking run")
     return run_dto(run, consumptions=list(run.consumptions.all()) if include_consumptions else None)
 
 
@@ -418,12 +420,12 @@ def reverse_production_run(tx: Tx, run_id: int, *, reason: str) -> dict[str, Any
         run = get_run(
             tx.objects(ProductionRun).select_related("recipe").select_for_update(of=("self",)),
             run_id,
-            "Production run",
+            "Baking run",
         )
-        refuse_if_undone(run, "Production run")
+        refuse_if_undone(run, "Baking run")
         unit = tx.objects(FinishedUnit).select_for_update().get(pk=run.finished_unit_id)
         op.add(finished_unit_id=unit.pk, actual_yield=run.actual_yield)
-        refuse_if_used_since("Production run", run.pk, "added", run.actual_yield, unit)
+        refuse_if_used_since("Baking run", run.pk, "added", run.actual_yield, unit)
         ledger = list(
             tx.objects(ProductionConsumption)
             .filter(run=run)

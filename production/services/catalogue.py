@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
+from bakeplanner.display import plural
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.names import (
@@ -209,8 +210,9 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
                 used = tx.objects(FinishedGoodComponent).filter(packaging=ingredient).count()
                 if used:
                     raise ValidationFailed(
-                        f"{ingredient.name} is packaging in {used} gift box component(s); "
-                        "remove those before making it a food ingredient.",
+                        f"{ingredient.name} is packaging in "
+                        f"{plural(used, 'gift box', 'gift boxes')}; "
+                        "take it out of those before making it a food ingredient.",
                         field="kind",
                     )
             ingredient.kind = kind
@@ -228,7 +230,7 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
                 if has_lots or has_lines or has_components:
                     raise ValidationFailed(
                         f"The stock family of {ingredient.name} cannot change: it already has "
-                        "inventory lots, recipe lines or gift box components in "
+                        "lots, recipe lines or gift boxes that use it in "
                         f"{ingredient.base_unit}.",
                         field="stock_family",
                     )

@@ -97,7 +97,7 @@ def update_finished_good(tx: Tx, finished_good_id: int, **fields: Any) -> Finish
     with logged_operation(
         logger, tx, "update_finished_good", finished_good_id=finished_good_id
     ) as op:
-        check_fields(fields, GOOD_FIELDS, "finished good")
+        check_fields(fields, GOOD_FIELDS, "gift box")
         good = get_owned(tx, FinishedGood, finished_good_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
@@ -205,7 +205,8 @@ def add_component(
             ingredient = get_owned(tx, Ingredient, item_id)
             if ingredient.kind != Ingredient.PACKAGING:
                 raise ValidationFailed(
-                    f"{ingredient.name} is a food ingredient, not packaging.", field="item_id"
+                    f"{ingredient.name} is a food ingredient, not packaging.",
+                    field="item_id",
                 )
             if existing.filter(packaging=ingredient).exists():
                 raise ValidationFailed(
@@ -222,7 +223,7 @@ def update_component(tx: Tx, component_id: int, *, quantity: Any) -> FinishedGoo
     """Change how many of a component one finished good holds."""
     tx.require()
     with logged_operation(logger, tx, "update_component", component_id=component_id) as op:
-        component = get_owned(tx, FinishedGoodComponent, component_id, label="Component")
+        component = get_owned(tx, FinishedGoodComponent, component_id, label="Item in the gift box")
         op.add(finished_good_id=component.finished_good_id)
         component.quantity = _clean_quantity(component.component_type, quantity)
         component.save(using=tx.using)
@@ -233,7 +234,7 @@ def remove_component(tx: Tx, component_id: int) -> None:
     """Take a component out of a finished good (past assembly runs keep their ledgers)."""
     tx.require()
     with logged_operation(logger, tx, "remove_component", component_id=component_id) as op:
-        component = get_owned(tx, FinishedGoodComponent, component_id, label="Component")
+        component = get_owned(tx, FinishedGoodComponent, component_id, label="Item in the gift box")
         op.add(finished_good_id=component.finished_good_id)
         component.delete(using=tx.using)
 

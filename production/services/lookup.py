@@ -221,8 +221,9 @@ def check_fields(fields: Mapping[str, Any], allowed: Iterable[str], entity: str)
     """Unknown fields are an error, never silently ignored."""
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
+        noun = "field" if len(unknown) == 1 else "fields"
         raise ValidationFailed(
-            f"Unknown field(s) for {entity}: {', '.join(unknown)}. "
+            f"Unknown {noun} for {entity}: {', '.join(unknown)}. "
             f"Allowed: {', '.join(sorted(allowed))}."
         )
     if not fields:
@@ -243,17 +244,17 @@ _USAGE_WORDS = {
     ),
     "production.finishedunit": ("baked item", "baked items"),
     "production.finishedgoodcomponent": ("gift box component", "gift box components"),
-    "production.productionrun": ("production run", "production runs"),
-    "production.productionconsumption": ("production ledger row", "production ledger rows"),
-    "production.assemblyrun": ("assembly run", "assembly runs"),
-    "production.assemblyfinishedunitconsumption": ("assembly ledger row", "assembly ledger rows"),
-    "production.assemblyfinishedgoodconsumption": ("assembly ledger row", "assembly ledger rows"),
-    "production.assemblypackagingconsumption": ("assembly ledger row", "assembly ledger rows"),
+    "production.productionrun": ("baking run", "baking runs"),
+    "production.productionconsumption": ("baking run record", "baking run records"),
+    "production.assemblyrun": ("packing run", "packing runs"),
+    "production.assemblyfinishedunitconsumption": ("packing run record", "packing run records"),
+    "production.assemblyfinishedgoodconsumption": ("packing run record", "packing run records"),
+    "production.assemblypackagingconsumption": ("packing run record", "packing run records"),
     "production.stockadjustment": ("stock adjustment", "stock adjustments"),
     "production.stockadjustmentlot": ("stock adjustment", "stock adjustments"),
     "events.packageitem": ("package", "packages"),
     "events.productiontarget": ("event production target", "event production targets"),
-    "events.assemblytarget": ("event assembly target", "event assembly targets"),
+    "events.assemblytarget": ("packing target of an event", "packing targets of events"),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from bakeplanner.display import plural
 from bakeplanner.errors import ConversionError, InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.names import (
@@ -327,7 +328,8 @@ def add_recipe_component(
         if above + below > MAX_DEPTH:
             raise ValidationFailed(
                 f"Sub-recipes can be nested at most {MAX_DEPTH} levels deep: {recipe.name} "
-                f"sits at level {above} and {child.name} brings {below} level(s) of its own.",
+                f"sits at level {above} and {child.name} brings {plural(below, 'level')} "
+                "of its own.",
                 field="component_recipe_id",
             )
         component = RecipeComponent(
@@ -400,7 +402,7 @@ def update_finished_unit(tx: Tx, finished_unit_id: int, **fields: Any) -> Finish
     with logged_operation(
         logger, tx, "update_finished_unit", finished_unit_id=finished_unit_id
     ) as op:
-        check_fields(fields, UNIT_FIELDS, "finished unit")
+        check_fields(fields, UNIT_FIELDS, "baked item")
         unit = get_owned(tx, FinishedUnit, finished_unit_id)
         op.add(fields=sorted(fields))
         if "name" in fields:

@@ -117,7 +117,7 @@ def refuse_if_used_since(
     """An undo takes back what the run `verb` ("added", "made"): refused once some is used."""
     if item.inventory_count < count:
         raise InUse(
-            f"{label} {run_pk} cannot be undone: it {verb} {count} "
+            f"{label} {run_pk} cannot be undone: it {verb} {count} × "
             f"{item.name}, but only {item.inventory_count} are left; the rest have been "
             "used since. Undo what used them first, or record a stock adjustment."
         )

@@ -67,5 +67,5 @@ def component_item_choices(tx: Tx, good_id: int) -> forms.GroupedChoices:
         .order_by("name")
         .values_list("pk", "name", "stock_family")
     ]
-    groups = [("Baked items", units), ("Boxes and tins", goods), ("Packaging", packaging)]
+    groups = [("Baked items", units), ("Gift boxes", goods), ("Packaging supplies", packaging)]
     return [(label, items) for label, items in groups if items]

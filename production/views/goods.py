@@ -44,7 +44,7 @@ FINISHED_GOOD_COLUMNS = [
     ("name", "Name", False),
     ("components", "Components", True, SMALL_HIDDEN),
     ("stock", "In stock", True),
-    ("cost", "Avg. cost", True),
+    ("cost", "Average cost", True),
 ]
 
 
@@ -130,7 +130,7 @@ def component_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _load_component(tx: Tx, pk: int) -> dict[str, Any]:
-    component = get_owned(tx, FinishedGoodComponent, pk, label="Component")
+    component = get_owned(tx, FinishedGoodComponent, pk, label="Item in the gift box")
     component = (
         tx.objects(FinishedGoodComponent)
         .select_related("finished_good", "finished_unit", "nested_good", "packaging")

@@ -1,4 +1,4 @@
-"""Ingredient, product, purchase and inventory pages.
+"""Ingredient, product, purchase and stock pages.
 
 See docs/design.md, "Catalogue" and "Purchases and lots".
 """
@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import number_text, quantity
 from bakeplanner.pages import (
     SMALL_HIDDEN,
     delete_page,
@@ -66,7 +67,7 @@ INGREDIENT_COLUMNS = [
     ("category", "Category", False, SMALL_HIDDEN),
     ("family", "Stock unit", False),
     ("", "Density (g/cup)", True, SMALL_HIDDEN),
-    ("on_hand", "On hand", True),
+    ("on_hand", "In stock", True),
     ("", "Products", True, SMALL_HIDDEN),
 ]
 
@@ -267,8 +268,8 @@ def purchase_create(request: HttpRequest) -> HttpResponse:
         {"cancel_url": reverse("production:purchase_list"), "has_products": bool(ctx["products"])},
         lambda tx, data: record_purchase(tx, data.pop("product_id"), **data),
         success=lambda lot: (
-            f"Recorded the purchase: {lot.quantity_initial.normalize():f} "
-            f"{lot.ingredient.base_unit} of {lot.ingredient.name} added to the inventory."
+            f"Recorded the purchase: {quantity(lot.quantity_initial, lot.ingredient.base_unit)} "
+            f"of {lot.ingredient.name} added to the stock."
         ),
         next_url=lambda lot: reverse("production:purchase_list"),
     )
@@ -301,7 +302,7 @@ def purchase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         {"purchase": purchase, "cancel_url": reverse("production:purchase_list")},
         lambda tx, data: update_purchase(tx, pk, **data),
-        success=lambda lot: "Saved the purchase; its inventory lot was recounted.",
+        success=lambda lot: "Saved the purchase; its lot was recounted.",
         next_url=lambda lot: reverse("production:purchase_list"),
     )
 
@@ -320,7 +321,7 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "production/purchase_delete.html",
         {"what": what, "cancel_url": reverse("production:purchase_list")},
         lambda tx: delete_purchase(tx, pk),
-        success=f"Deleted {what} and its inventory lot.",
+        success=f"Deleted {what} and its lot.",
         next_url=reverse("production:purchase_list"),
     )
 
@@ -330,7 +331,7 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 INVENTORY_COLUMNS = [
     ("name", "Ingredient", False),
     ("category", "Category", False, SMALL_HIDDEN),
-    ("on_hand", "On hand", True),
+    ("on_hand", "In stock", True),
     ("lots", "Lots", True, SMALL_HIDDEN),
     ("value", "Value", True),
 ]
@@ -389,7 +390,7 @@ def _depletion_message(adjustment: StockAdjustment) -> str:
     # A depletion is an ingredient adjustment: its ingredient is set (the item-type check).
     ingredient = cast(Ingredient, adjustment.ingredient)
     return (
-        f"Took {(-adjustment.change).normalize():f} {ingredient.base_unit} of "
+        f"Took {quantity(-adjustment.change, ingredient.base_unit)} of "
         f"{ingredient.name} out of stock."
     )
 
@@ -418,8 +419,8 @@ def _adjust_page(request: HttpRequest, kind: str, pk: int, template: str) -> Htt
             tx, kind, pk, data["change"], reason=data["reason"], notes=data["notes"]
         ),
         success=lambda adj: (
-            f"{item.name}: stock {adj.quantity_before.normalize():f} → "
-            f"{adj.quantity_after.normalize():f}."
+            f"{item.name}: stock {number_text(adj.quantity_before)} → "
+            f"{number_text(adj.quantity_after)}."
         ),
         next_url=lambda adj: back,
     )

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import plural
 from bakeplanner.errors import DomainError
 from bakeplanner.pages import posted_data, read_context, show_error
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
@@ -159,5 +160,5 @@ def purchase_quick_confirm(request: HttpRequest) -> HttpResponse:
     if isinstance(result, Replayed):
         return replayed_response(request, result)
     count = len(result)
-    messages.success(request, f"Recorded {count} purchase{'' if count == 1 else 's'}.")
+    messages.success(request, f"Recorded {plural(count, 'purchase')}.")
     return redirect("production:purchase_list")

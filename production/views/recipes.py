@@ -62,7 +62,7 @@ RECIPE_COLUMNS = [
     ("lines", "Ingredients", True, SMALL_HIDDEN),
     ("", "Sub-recipes", True, SMALL_HIDDEN),
     ("", "Makes", False, SMALL_HIDDEN),
-    ("cost", "Est. cost / batch", True),
+    ("cost", "Estimated cost per batch", True),
 ]
 
 
@@ -286,7 +286,7 @@ FINISHED_UNIT_COLUMNS = [
     ("recipe", "Recipe", False),
     ("", "Per batch", True, SMALL_HIDDEN),
     ("stock", "In stock", True),
-    ("cost", "Avg. cost", True, SMALL_HIDDEN),
+    ("cost", "Average cost", True, SMALL_HIDDEN),
 ]
 
 
