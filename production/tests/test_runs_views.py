@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from bakeplanner.testing import db_snapshot
@@ -389,11 +389,24 @@ def _run_urls(production_id, assembly_id):
     ]
 
 
+def _event_urls(production_id, assembly_id):
+    """The "Change event" forms of the runs' pages (routed by bakeplanner/urls.py)."""
+    return [
+        reverse("production:production_run_event", args=[production_id]),
+        reverse("production:assembly_run_event", args=[assembly_id]),
+    ]
+
+
 def test_every_run_route_with_an_id_is_in_the_isolation_test():
+    from bakeplanner.urls import production_pages
     from production import run_urls
 
-    with_ids = {p.name for p in run_urls.urlpatterns if "run_id" in p.pattern.converters}
-    covered = {reverse_name(url) for url in _run_urls(1, 1)}
+    with_ids = {
+        p.name
+        for p in [*run_urls.urlpatterns, *production_pages]
+        if isinstance(p, URLPattern) and "run_id" in p.pattern.converters
+    }
+    covered = {reverse_name(url) for url in _run_urls(1, 1) + _event_urls(1, 1)}
     assert with_ids == covered
 
 
@@ -412,6 +425,8 @@ def test_outsider_gets_404_for_every_run_url(assembly_world, outsider_client):
         assert outsider_client.get(url).status_code == 404, url
     for url in _run_urls(production["id"], assembly["id"])[1::2]:
         assert outsider_client.post(url, {"reason": "mine now"}).status_code == 404, url
+    for url in _event_urls(production["id"], assembly["id"]):
+        assert outsider_client.post(url, {"event": ""}).status_code == 404, url
     assert (
         outsider_client.get(
             reverse("production:check_can_produce"), {"finished_unit": w.cookie.pk}
@@ -449,6 +464,7 @@ def test_viewer_reads_but_cannot_record_or_undo(assembly_world, viewer_client):
         ),
         (reverse("production:production_run_reverse", args=[production["id"]]), {"reason": "x"}),
         (reverse("production:assembly_run_reverse", args=[assembly["id"]]), {"reason": "x"}),
+        *((url, {"event": ""}) for url in _event_urls(production["id"], assembly["id"])),
     ]
     for url, data in posts:
         assert viewer_client.post(url, data).status_code == 403, url
