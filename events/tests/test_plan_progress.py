@@ -284,3 +284,13 @@ def test_home_page_reads_a_constant_number_of_queries(
     build_scaled_world(household, 1)
     build_scaled_world(outsider_household, 12)
     assert _page_queries(member_client, "/") == _page_queries(outsider_client, "/")
+
+
+def test_a_long_plan_is_shown_a_page_at_a_time(member_client, household):
+    world = build_scaled_world(household, 65)
+    url = reverse("events:event_detail", args=[world.event.pk])
+    first = member_client.get(url).content.decode()
+    second = member_client.get(url + "?tab=plan&page=2").content.decode()
+    assert "Cake 0<" in first and "Cake 9<" not in first
+    assert "Cake 9<" in second
+    assert "65 recipes and" in first

@@ -44,6 +44,8 @@ from events.views.choices import package_choices, recipient_choices
 from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
 
 ASSIGNMENTS_PER_PAGE = 100
+# Recipes and gift boxes of the plan tab shown at once (each kind); more are paged.
+PLAN_ROWS_PER_PAGE = 60
 
 # The event page's tabs: each shows one part, so a phone never scrolls past the others.
 TABS = (("plan", "Plan"), ("packages", "Packages"))
@@ -143,11 +145,18 @@ def _tab(request: HttpRequest) -> str:
     return tab if tab in dict(TABS) else "plan"
 
 
-def _plan_part(event_id: int, plan: dict[str, Any]) -> dict[str, Any]:
+def _plan_part(request: HttpRequest, event_id: int, plan: dict[str, Any]) -> dict[str, Any]:
     steps = step_links(plan_steps([plan], limit=6))
+    longest = max(len(plan["baking"]), len(plan["packing"]))
+    pages = max(1, -(-longest // PLAN_ROWS_PER_PAGE))
+    page = min(max(1, whole_number_or_none(request.GET.get("page", "")) or 1), pages)
+    shown = slice((page - 1) * PLAN_ROWS_PER_PAGE, page * PLAN_ROWS_PER_PAGE)
     return {
-        "baking_rows": bake_rows(event_id, plan["baking"]),
-        "packing_rows": pack_rows(event_id, plan["packing"]),
+        "baking_rows": bake_rows(event_id, plan["baking"][shown]),
+        "packing_rows": pack_rows(event_id, plan["packing"][shown]),
+        "plan_page": page,
+        "plan_rows_per_page": PLAN_ROWS_PER_PAGE,
+        "plan_page_numbers": range(1, pages + 1) if pages > 1 else [],
         "steps": [step for step in steps if step["kind"] in ("bake", "pack")][:4],
     }
 
@@ -208,7 +217,7 @@ def _event_page(request: HttpRequest, tx: Tx, pk: int) -> dict[str, Any]:
         "is_empty": not overall["assignments_total"] and not plan["baking"] + plan["packing"],
     }
     if tab == "plan":
-        ctx.update(_plan_part(event.pk, plan))
+        ctx.update(_plan_part(request, event.pk, plan))
     else:
         ctx.update(_packages_part(request, tx, event))
     if ctx["is_empty"]:
