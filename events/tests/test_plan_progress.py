@@ -184,7 +184,7 @@ def test_home_page_next_step_opens_record_baking_filled_in(member_client, world)
     query = parse_qs(urlparse(link).query)
     assert query["event"] == [str(world.event.pk)]
     assert query["finished_unit"] == [str(world.finger.pk)]
-    assert query["num_batches"] == ["2"]
+    assert query["batches"] == ["2"]
 
 
 def test_home_page_marks_suggested_rows_and_offers_to_accept_them(member_client, world):
@@ -294,3 +294,13 @@ def test_a_long_plan_is_shown_a_page_at_a_time(member_client, household):
     assert "Cake 0<" in first and "Cake 9<" not in first
     assert "Cake 9<" in second
     assert "65 recipes and" in first
+
+
+def test_the_next_step_link_opens_record_baking_with_everything_chosen(member_client, world):
+    html = member_client.get("/").content.decode()
+    start = html.index(reverse("production:production_run_create") + "?")
+    link = html[start : html.index('"', start)].replace("&amp;", "&")
+    form = member_client.get(link).content.decode()
+    assert f'<option value="{world.finger.pk}" selected>' in form
+    assert f'<option value="{world.event.pk}" selected>' in form
+    assert 'name="num_batches" value="2"' in form

@@ -44,7 +44,7 @@ def bake_url(event_id: int, row: dict[str, Any], count: int | None = None) -> st
         params["finished_unit"] = row["finished_unit_id"]
     batches = row["remaining"] if count is None else count
     if batches > 0:
-        params["num_batches"] = batches
+        params["batches"] = batches
     return f"{reverse('production:production_run_create')}?{urlencode(params)}"
 
 
