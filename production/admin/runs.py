@@ -28,6 +28,7 @@ from production.models import (
     AssemblyRun,
     ProductionConsumption,
     ProductionRun,
+    RunEventChange,
 )
 from production.services import reverse_assembly_run, reverse_production_run
 
@@ -70,6 +71,23 @@ class AssemblyFinishedGoodInline(LedgerInline):
 class AssemblyPackagingInline(LedgerInline):
     model = AssemblyPackagingConsumption
     fields = readonly_fields = ("ingredient", "lot", "quantity", "cost")
+
+
+class RunEventChangeInline(LedgerInline):
+    """Each change of the run's event after it was recorded: who, when, from, to."""
+
+    model = RunEventChange
+    fk_name: str  # set per run kind below
+    fields = readonly_fields = ("changed_at", "changed_by", "old_event_name", "new_event_name")
+    verbose_name = "event change"
+
+
+class ProductionRunEventChangeInline(RunEventChangeInline):
+    fk_name = "production_run"
+
+
+class AssemblyRunEventChangeInline(RunEventChangeInline):
+    fk_name = "assembly_run"
 
 
 class ReasonForm(forms.Form):
@@ -156,7 +174,7 @@ class ProductionRunAdmin(RunAdminBase):
     search_fields = ["recipe__name", "finished_unit__name", "notes", "event__name"]
     list_select_related = ["recipe", "finished_unit", "event", "household"]
     date_hierarchy = "produced_at"
-    inlines = [ProductionConsumptionInline]
+    inlines = [ProductionConsumptionInline, ProductionRunEventChangeInline]
     actions = ["reverse_selected_runs"]
     exclude = ["recipe_snapshot"]
     readonly_fields = ["snapshot"]
@@ -192,7 +210,12 @@ class AssemblyRunAdmin(RunAdminBase):
     search_fields = ["finished_good__name", "notes", "event__name"]
     list_select_related = ["finished_good", "event", "household"]
     date_hierarchy = "assembled_at"
-    inlines = [AssemblyFinishedUnitInline, AssemblyFinishedGoodInline, AssemblyPackagingInline]
+    inlines = [
+        AssemblyFinishedUnitInline,
+        AssemblyFinishedGoodInline,
+        AssemblyPackagingInline,
+        AssemblyRunEventChangeInline,
+    ]
     actions = ["reverse_selected_runs"]
 
     @admin.action(description="Reverse selected assembly runs", permissions=["reverse"])

@@ -23,6 +23,7 @@ from production.models import (
     FinishedUnit,
     InventoryLot,
     ProductionRun,
+    RunEventChange,
 )
 from production.services import record_assembly, record_batch_production
 from production.tests import run_fixtures
@@ -566,3 +567,21 @@ def test_admin_reverse_action_for_assembly(assembly_world, staff_client):
     )
     assert AssemblyRun.objects.get(pk=run["id"]).reversed_at is not None
     assert FinishedUnit.objects.get(pk=w.cookie.pk).inventory_count == 30
+
+
+def test_admin_shows_a_runs_event_changes_read_only(assembly_world, staff_client):
+    from events.services import set_assembly_run_event, set_production_run_event
+
+    w = assembly_world
+    event = make_event(w.household)
+    production = bake(w, batches=1, actual=48)
+    assembly = pack(w, w.cookie_bag)
+    with unit_of_work(w.household) as tx:
+        set_production_run_event(tx, production["id"], event.pk)
+        set_assembly_run_event(tx, assembly["id"], event.pk)
+    for model, run_id in (("productionrun", production["id"]), ("assemblyrun", assembly["id"])):
+        page = staff_client.get(reverse(f"admin:production_{model}_change", args=[run_id]))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Event changes" in html and "Christmas 2026" in html
+    assert RunEventChange.objects.count() == 2
