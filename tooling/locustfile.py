@@ -20,6 +20,7 @@ __all__ = ["Household"]
 
 INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 VALUE = re.compile(r'\bvalue="([^"]*)"')
+SHORT = "Not enough"  # how the record-baking form starts its out-of-stock message
 
 
 def hidden_value(html: str, name: str) -> str | None:
@@ -100,8 +101,11 @@ class Household(HttpUser):
                 response.failure("the form had no CSRF or one-time token")
             elif response.status_code >= 500:
                 response.failure(f"server error {response.status_code}")
-            elif response.status_code in (200, 302):
-                # 302: recorded; 200: the form again, refused with a message (out of stock).
-                response.success()
+            elif response.status_code == 302:
+                response.success()  # recorded; the redirect goes to the new run
+            elif response.status_code == 200 and SHORT in response.text:
+                response.success()  # refused: the form again, saying what is short
+            elif response.status_code == 200:
+                response.failure("the form came back without a stock message")
             else:
                 response.failure(f"status {response.status_code}")
