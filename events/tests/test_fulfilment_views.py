@@ -20,7 +20,7 @@ def _status(a: Assignment) -> str:
 
 
 def _event_url(a: Assignment) -> str:
-    return reverse("events:event_detail", args=[a.event_id]) + "#assignments"
+    return reverse("events:event_detail", args=[a.event_id]) + "?tab=packages#assignments"
 
 
 def _stock(good: FinishedGood, count: int) -> None:

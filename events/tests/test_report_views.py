@@ -72,10 +72,9 @@ def test_outsider_gets_404_and_viewer_cannot_clone(outsider_client, viewer_clien
 def test_event_page_brings_overview_costs_and_clone_together(member_client, christmas):
     html = member_client.get(reverse("events:event_detail", args=[christmas.pk])).content.decode()
     assert "Not started" in html
-    assert "Packages: 2/2 delivered" in html
+    assert "Packages: 2 of 2 packages delivered" in html
     assert reverse("events:event_costs", args=[christmas.pk]) in html
     assert reverse("events:event_clone", args=[christmas.pk]) in html
-    assert "Apply suggested targets" in html
 
 
 def test_apply_suggested_targets_from_the_event_page_returns_there(member_client, christmas):

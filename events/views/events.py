@@ -66,10 +66,18 @@ STATUS_BADGES = {
 }
 
 
+# The sections other pages send people back to, and the tab each lives on.
+SECTION_TABS = {"assignments": "packages", "assign": "packages", "bulk": "packages"}
+
+
 def event_url(event_id: int, anchor: str = "") -> str:
-    """The event page, at one of its sections when `anchor` names it."""
+    """The event page, on the tab of one of its sections when `anchor` names it ("assignments"
+    opens the packages tab, "targets" the plan)."""
     url = reverse("events:event_detail", args=[event_id])
-    return f"{url}#{anchor}" if anchor else url
+    if not anchor:
+        return url
+    tab = SECTION_TABS.get(anchor, "plan")
+    return f"{url}?tab={tab}#{anchor}" if tab != "plan" else f"{url}#plan"
 
 
 def _assignment_rows(assignments: list[Assignment], back: str) -> list[dict[str, Any]]:
