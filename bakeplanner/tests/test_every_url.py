@@ -58,6 +58,8 @@ OBJECT_FOR: dict[str, str] = {
             "events:event_shopping_list_csv",
             "events:event_packaging",
             "events:event_summary",
+            "events:event_summary_csv",
+            "events:event_packing_list_csv",
             "events:event_costs",
             "events:event_clone",
         ],
