@@ -15,6 +15,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from bakeplanner.dates import BoundedDateField, BoundedDateTimeField
+from bakeplanner.display import plural
 from bakeplanner.submissions import TOKEN_FIELD, OneTimeFormMixin
 from production.forms import set_choices
 from production.models import ProductionRun
@@ -168,8 +169,8 @@ class ProductionRunForm(OneTimeFormMixin):
         elif data["actual_yield"] > expected:
             self.add_error(
                 "actual_yield",
-                f"At most {expected} can come out of {batches} batch(es) at scale "
-                f"{scale.normalize():f}.",
+                f"At most {expected} can come out of {plural(batches, 'batch', 'batches')} "
+                f"at scale {scale.normalize():f}.",
             )
         return data
 
@@ -196,7 +197,7 @@ class AssemblyRunForm(OneTimeFormMixin):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "finished_good", [("", "Choose a box or tin…"), *goods])
+        set_choices(self, "finished_good", [("", "Choose a gift box…"), *goods])
         self.fields["event"] = _event_field(events)
         self.helper = _submit_helper("Record packing", check_url=check_url)
         self.helper.layout = Layout(
@@ -218,13 +219,15 @@ class ChangeRunEventForm(forms.Form):
     def __init__(self, *args: Any, events: GroupedChoices, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["event"] = _event_field(events)
-        self.fields["event"].label = "Counts towards"
+        self.fields["event"].label = "Move it to"
         self.fields["event"].help_text = "Progress and the plan follow at once."
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_action = action
         self.helper.form_id = "change-event-form"
-        self.helper.add_input(Submit("submit", "Change event", css_class="btn-secondary btn-touch"))
+        button = Submit("submit", "Change event")
+        button.field_classes = "btn btn-secondary btn-touch"
+        self.helper.add_input(button)
 
 
 class ReverseRunForm(forms.Form):

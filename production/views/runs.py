@@ -1,4 +1,7 @@
-"""Production and assembly run pages: record (with a live stock check), history, detail, undo.
+"""Baking (production) and packing (assembly) run pages: record (with a live stock check),
+history, detail, undo. "Record baking" itself, changing a run's event and the history CSV
+need the events app: their views are in events/views/runs.py (this module lends them the
+record page, `record_baking_page`).
 
 Read pages open a read-only unit of work and build their whole context inside it. Write
 pages read what the form needs (choices, the run named in the URL) in a read-only unit of
@@ -21,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import money, plural
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
 from bakeplanner.pages import or_404, posted_data, show_error
 from bakeplanner.params import whole_number_or_none
@@ -263,8 +267,8 @@ def record_baking_page(
         ),
         success=lambda run: (
             f"Recorded {run['actual_yield']} of {run['expected_yield']} "
-            f"{run['finished_unit_name']} from {run['num_batches']} batch(es) of "
-            f"{run['recipe_name']}; ingredients cost {run['total_ingredient_cost']}."
+            f"{run['finished_unit_name']} from {plural(run['num_batches'], 'batch', 'batches')} "
+            f"of {run['recipe_name']}; ingredients cost {money(run['total_ingredient_cost'])}."
         ),
         detail="production:production_run_detail",
     )
@@ -429,7 +433,7 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
         ),
         success=lambda run: (
             f"Recorded {run['quantity']} {run['finished_good_name']} packed; "
-            f"cost {run['total_cost']} ({run['per_unit_cost']} each)."
+            f"cost {money(run['total_cost'])} ({money(run['per_unit_cost'])} each)."
         ),
         detail="production:assembly_run_detail",
     )
@@ -440,7 +444,7 @@ def check_can_assemble(request: HttpRequest) -> JsonResponse:
     """The live "can I pack this?" panel: JSON for static/js/run_check.js."""
     good_id = request.GET.get("finished_good", "")
     if not good_id:
-        return _json_error("Choose a box or tin.", 400)
+        return _json_error("Choose a gift box.", 400)
     try:
         with request_tx(request, read_only=True) as tx:
             result = services.check_can_assemble(tx, good_id, request.GET.get("quantity") or "1")
@@ -458,7 +462,7 @@ def assembly_run_list(request: HttpRequest) -> HttpResponse:
     return _run_list(
         request,
         kind="assembly",
-        item_label="Box or tin",
+        item_label="Gift box",
         item_filter="finished_good_id",
         history=services.get_assembly_history,
         when="assembled_at",
