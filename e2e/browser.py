@@ -100,7 +100,11 @@ class Browser:
             f" | .//input[@type='submit' and @value='{label}']",
         )
 
-    def link(self, text: str) -> WebElement:
+    def link(self, text: str, within: WebElement | None = None) -> WebElement:
+        """The link whose visible text is `text` (or starts a longer text, within an element:
+        row buttons carry a hidden name after the label)."""
+        if within is not None:
+            return within.find_element(By.PARTIAL_LINK_TEXT, text)
         return self.driver.find_element(By.LINK_TEXT, text)
 
     def fill(self, element_id: str, value: object) -> None:
@@ -158,35 +162,52 @@ class Browser:
     def desktop(self) -> None:
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    def phone(self) -> None:
+        """Phone width (390 px) until `desktop()`: pages load and are tapped at that size."""
+        self._viewport(PHONE, mobile=True)
+
     def screenshots(self, name: str) -> None:
-        """Save the whole page at desktop and at phone width. At phone width nothing may
-        stick out sideways: wide tables scroll inside their own box."""
+        """Save the whole page at desktop and at phone width, in the light and the dark theme.
+        At phone width nothing may stick out sideways: wide tables scroll inside their own
+        box."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
-            self._viewport(size, mobile=mobile)
-            overflow = self.driver.execute_script(
-                "const root = document.documentElement;return root.scrollWidth - root.clientWidth;"
+        chosen = self.driver.execute_script(
+            "return document.documentElement.getAttribute('data-bs-theme') || 'light';"
+        )
+        for theme in ("light", "dark"):
+            self.driver.execute_script(
+                "document.documentElement.setAttribute('data-bs-theme', arguments[0]);", theme
             )
-            if overflow > 0:
-                self.layout_problems.append(
-                    f"{name} at {label} width: the page is {overflow}px wider than the screen"
+            for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+                self._viewport(size, mobile=mobile)
+                overflow = self.driver.execute_script(
+                    "const root = document.documentElement;"
+                    "return root.scrollWidth - root.clientWidth;"
                 )
-            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-            content = metrics["cssContentSize"]
-            shot = self.driver.execute_cdp_cmd(
-                "Page.captureScreenshot",
-                {
-                    "format": "png",
-                    "captureBeyondViewport": True,
-                    "clip": {
-                        "x": 0,
-                        "y": 0,
-                        "width": max(size[0], content["width"]),
-                        "height": max(size[1], min(content["height"], 8000)),
-                        "scale": 1,
+                if overflow > 0:
+                    self.layout_problems.append(
+                        f"{name} at {label} width: the page is {overflow}px wider than the screen"
+                    )
+                metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+                content = metrics["cssContentSize"]
+                shot = self.driver.execute_cdp_cmd(
+                    "Page.captureScreenshot",
+                    {
+                        "format": "png",
+                        "captureBeyondViewport": True,
+                        "clip": {
+                            "x": 0,
+                            "y": 0,
+                            "width": max(size[0], content["width"]),
+                            "height": max(size[1], min(content["height"], 8000)),
+                            "scale": 1,
+                        },
                     },
-                },
-            )
-            (SCREENSHOTS / f"{name}-{label}.png").write_bytes(base64.b64decode(shot["data"]))
+                )
+                path = SCREENSHOTS / f"{name}-{label}-{theme}.png"
+                path.write_bytes(base64.b64decode(shot["data"]))
+        self.driver.execute_script(
+            "document.documentElement.setAttribute('data-bs-theme', arguments[0]);", chosen
+        )
         self.desktop()
         self.collect_console()
