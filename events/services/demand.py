@@ -173,21 +173,56 @@ def load_demand(tx: Tx, event_id: Any) -> Demand:
     """
     tx.require()
     event = get_owned(tx, Event, event_id, label="Event")
-    return _load(tx, [event], assignment_rows=True)[event.pk]
+    return _load(tx, [event], assignment_rows=True, with_packaging=True)[event.pk]
 
 
 def load_demands(tx: Tx, events: list[Event]) -> dict[int, Demand]:
     """The demand of several events at once, for pages that show many (the dashboard).
 
     Seven queries whatever the number of events or their size. Assignments are read as
-    package counts only, so `Demand.assignments` stays empty: use `load_demand` where the
-    rows themselves are needed.
+    package counts only, so `Demand.assignments` stays empty, and packaging is not read
+    (`good_packaging` stays empty): use `load_demand` where either is needed.
     """
     tx.require()
-    return _load(tx, events, assignment_rows=False)
+    return _load(tx, events, assignment_rows=False, with_packaging=False)
 
 
-def _load(tx: Tx, events: list[Event], *, assignment_rows: bool) -> dict[int, Demand]:
+@dataclass
+class _Parts:
+    """The direct contents of every good, as `_load` collects them."""
+
+    units: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    nested: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    packaging: dict[int, list[PackagingUse]] = field(default_factory=lambda: defaultdict(list))
+    unit_info: dict[int, UnitDemand] = field(default_factory=dict)
+    nested_names: dict[int, str] = field(default_factory=dict)
+
+
+def _add_component(
+    good_id: int,
+    kind: str,
+    quantity: Decimal,
+    unit: tuple[Any, ...] | None,
+    nested: tuple[Any, ...] | None,
+    packaging: Ingredient | None,
+    parts: _Parts,
+) -> None:
+    if kind == FinishedGoodComponent.FINISHED_UNIT and unit:
+        unit_id, name, per_batch, recipe_id, recipe_name = unit
+        parts.units[good_id].append((unit_id, int(quantity)))
+        if unit_id not in parts.unit_info:
+            parts.unit_info[unit_id] = UnitDemand(unit_id, name, recipe_id, recipe_name, per_batch)
+    elif kind == FinishedGoodComponent.FINISHED_GOOD and nested:
+        nested_id, nested_name = nested
+        parts.nested[good_id].append((nested_id, int(quantity)))
+        parts.nested_names.setdefault(nested_id, nested_name)
+    elif kind == FinishedGoodComponent.PACKAGING and packaging:
+        parts.packaging[good_id].append(PackagingUse(packaging, good_id, quantity))
+
+
+def _load(
+    tx: Tx, events: list[Event], *, assignment_rows: bool, with_packaging: bool
+) -> dict[int, Demand]:
     event_ids = [event.pk for event in events]
     if not event_ids:
         return {}
@@ -217,53 +252,89 @@ def _load(tx: Tx, events: list[Event], *, assignment_rows: bool) -> dict[int, De
     package_goods: dict[int, list[tuple[int, int]]] = defaultdict(list)
     good_names: dict[int, str] = {}
     if package_ids:
-        for item in (
+        for package_id, package_name, good_id, good_name, quantity in (
             tx.objects(PackageItem)
             .filter(package_id__in=package_ids)
-            .select_related("package", "finished_good")
             .order_by("id")
+            .values_list(
+                "package_id", "package__name", "finished_good_id", "finished_good__name", "quantity"
+            )
         ):
-            package_names[item.package_id] = item.package.name
-            package_goods[item.package_id].append((item.finished_good_id, item.quantity))
-            good_names[item.finished_good_id] = item.finished_good.name
+            package_names[package_id] = package_name
+            package_goods[package_id].append((good_id, quantity))
+            good_names[good_id] = good_name
 
     # Every component of every good of the household in one query: goods nest to any depth,
     # and one bulk read beats a query per level.
-    good_units: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    good_nested: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    good_packaging: dict[int, list[PackagingUse]] = defaultdict(list)
-    unit_info: dict[int, UnitDemand] = {}
-    for comp in (
-        tx.objects(FinishedGoodComponent)
-        .select_related("finished_unit__recipe", "nested_good", "packaging")
-        .order_by("id")
-    ):
-        good_id = comp.finished_good_id
-        if comp.component_type == FinishedGoodComponent.FINISHED_UNIT and comp.finished_unit:
-            unit = comp.finished_unit
-            good_units[good_id].append((unit.pk, int(comp.quantity)))
-            if unit.pk not in unit_info:
-                unit_info[unit.pk] = UnitDemand(
-                    unit.pk, unit.name, unit.recipe_id, unit.recipe.name, unit.items_per_batch
-                )
-        elif comp.component_type == FinishedGoodComponent.FINISHED_GOOD and comp.nested_good:
-            nested = comp.nested_good
-            good_nested[good_id].append((nested.pk, int(comp.quantity)))
-            good_names.setdefault(nested.pk, nested.name)
-        elif comp.component_type == FinishedGoodComponent.PACKAGING and comp.packaging:
-            good_packaging[good_id].append(PackagingUse(comp.packaging, good_id, comp.quantity))
+    parts = _Parts()
+    # Every component of every good of the household in one query. The pages that show
+    # many events need no packaging: for them the read is plain values, much lighter.
+    if with_packaging:
+        for comp in (
+            tx.objects(FinishedGoodComponent)
+            .select_related("finished_unit__recipe", "nested_good", "packaging")
+            .order_by("id")
+        ):
+            unit, nested = comp.finished_unit, comp.nested_good
+            _add_component(
+                comp.finished_good_id,
+                comp.component_type,
+                comp.quantity,
+                (unit.pk, unit.name, unit.items_per_batch, unit.recipe_id, unit.recipe.name)
+                if unit
+                else None,
+                (nested.pk, nested.name) if nested else None,
+                comp.packaging,
+                parts,
+            )
+    else:
+        for row in (
+            tx.objects(FinishedGoodComponent)
+            .exclude(component_type=FinishedGoodComponent.PACKAGING)
+            .order_by("id")
+            .values_list(
+                "finished_good_id",
+                "component_type",
+                "quantity",
+                "finished_unit_id",
+                "finished_unit__name",
+                "finished_unit__items_per_batch",
+                "finished_unit__recipe_id",
+                "finished_unit__recipe__name",
+                "nested_good_id",
+                "nested_good__name",
+            )
+        ):
+            _add_component(
+                row[0],
+                row[1],
+                row[2],
+                row[3:8] if row[3] else None,
+                row[8:10] if row[8] else None,
+                None,
+                parts,
+            )
+    good_units, good_nested, good_packaging, unit_info = (
+        parts.units,
+        parts.nested,
+        parts.packaging,
+        parts.unit_info,
+    )
+    good_names.update(parts.nested_names)
 
     production_targets = list(
         tx.objects(ProductionTarget)
         .filter(event_id__in=event_ids)
-        .select_related("recipe")
         .order_by("id")
+        .values_list("event_id", "recipe_id", "recipe__name", "target_batches", "notes")
     )
     assembly_targets = list(
         tx.objects(AssemblyTarget)
         .filter(event_id__in=event_ids)
-        .select_related("finished_good")
         .order_by("id")
+        .values_list(
+            "event_id", "finished_good_id", "finished_good__name", "target_quantity", "notes"
+        )
     )
     produced: dict[tuple[int, int], int] = {
         (event_pk, recipe_id): int(batches or 0)
@@ -303,27 +374,23 @@ def _load(tx: Tx, events: list[Event], *, assignment_rows: bool) -> dict[int, De
             package_counts=dict(package_counts.get(event.pk, {})),
         )
         _explode(demand, good_names)
-    for target in assembly_targets:
-        demand = result[target.event_id]
-        good = demand.goods.get(target.finished_good_id)
+    for event_pk, good_id, good_name, quantity, notes in assembly_targets:
+        demand = result[event_pk]
+        good = demand.goods.get(good_id)
         if good is None:
-            good = demand.goods[target.finished_good_id] = GoodDemand(
-                target.finished_good_id, target.finished_good.name
-            )
-        good.target = target.target_quantity
-        good.target_notes = target.notes
+            good = demand.goods[good_id] = GoodDemand(good_id, good_name)
+        good.target = quantity
+        good.target_notes = notes
     for (event_pk, good_id), total in assembled.items():
         if good_id in result[event_pk].goods:
             result[event_pk].goods[good_id].assembled = total
-    for production_target in production_targets:
-        demand = result[production_target.event_id]
-        recipe = demand.recipes.get(production_target.recipe_id)
+    for event_pk, recipe_id, recipe_name, batches, notes in production_targets:
+        demand = result[event_pk]
+        recipe = demand.recipes.get(recipe_id)
         if recipe is None:
-            recipe = demand.recipes[production_target.recipe_id] = RecipePlan(
-                production_target.recipe_id, production_target.recipe.name
-            )
-        recipe.target = production_target.target_batches
-        recipe.target_notes = production_target.notes
+            recipe = demand.recipes[recipe_id] = RecipePlan(recipe_id, recipe_name)
+        recipe.target = batches
+        recipe.target_notes = notes
     for (event_pk, recipe_id), batches in produced.items():
         if recipe_id in result[event_pk].recipes:
             result[event_pk].recipes[recipe_id].produced = batches

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.logs import logged_operation
-from bakeplanner.money import percent
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event
 from events.services.demand import Demand, by_name, load_demands
@@ -62,7 +61,8 @@ class PlanRow:
 
     @property
     def pct(self) -> float:
-        return percent(self.done, self.plan) if self.plan else 100.0
+        # Whole numbers both: a float division is exact enough for a percentage to 2 places.
+        return round(self.done * 100 / self.plan, 2) if self.plan else 100.0
 
     @property
     def is_complete(self) -> bool:
@@ -97,6 +97,14 @@ class EventPlan:
 def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow], list[PlanRow]]:
     # A recipe or gift box is in the plan when the event needs it or a target names it; a
     # target of zero is a decision too ("none this year") and stays visible.
+    needed_most: dict[int, tuple[int, int]] = {}  # recipe → (units needed, baked item)
+    for unit in demand.units.values():
+        if unit.units_needed and (
+            unit.recipe_id not in needed_most
+            or (unit.units_needed, -unit.finished_unit_id)
+            > (needed_most[unit.recipe_id][0], -needed_most[unit.recipe_id][1])
+        ):
+            needed_most[unit.recipe_id] = (unit.units_needed, unit.finished_unit_id)
     baking = [
         PlanRow(
             "bake",
@@ -106,7 +114,10 @@ def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow
             r.target,
             r.batches_needed,
             r.produced,
-            _unit_for(demand, r.recipe_id, units_by_recipe),
+            # The baked item the event needs most of, else the recipe's first.
+            needed_most[r.recipe_id][1]
+            if r.recipe_id in needed_most
+            else units_by_recipe.get(r.recipe_id),
         )
         for r in by_name(list(demand.recipes.values()), "name", "recipe_id")
         if r.plan > 0 or r.target is not None
@@ -117,14 +128,6 @@ def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow
         if g.plan > 0 or g.target is not None
     ]
     return baking, packing
-
-
-def _unit_for(demand: Demand, recipe_id: int, units_by_recipe: dict[int, int]) -> int | None:
-    """The baked item the event needs most of from this recipe, else the recipe's first."""
-    needed = [u for u in demand.units.values() if u.recipe_id == recipe_id and u.units_needed]
-    if needed:
-        return max(needed, key=lambda u: (u.units_needed, -u.finished_unit_id)).finished_unit_id
-    return units_by_recipe.get(recipe_id)
 
 
 def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:

@@ -37,24 +37,29 @@ def days_left_text(days: int) -> str:
     return f"{plural(-days, 'day')} ago"
 
 
-def bake_url(event_id: int, row: dict[str, Any], count: int | None = None) -> str:
-    """Record baking, filled in: the baked item, the event and the batches still needed."""
+def bake_url(
+    event_id: int, row: dict[str, Any], count: int | None = None, *, base: str = ""
+) -> str:
+    """Record baking, filled in: the baked item, the event and the batches still needed
+    (`base`: the form's address, when the caller has it already)."""
     params: dict[str, Any] = {"event": event_id}
     if row.get("finished_unit_id"):
         params["finished_unit"] = row["finished_unit_id"]
     batches = row["remaining"] if count is None else count
     if batches > 0:
         params["batches"] = batches
-    return f"{reverse('production:production_run_create')}?{urlencode(params)}"
+    return f"{base or reverse('production:production_run_create')}?{urlencode(params)}"
 
 
-def pack_url(event_id: int, row: dict[str, Any], count: int | None = None) -> str:
+def pack_url(
+    event_id: int, row: dict[str, Any], count: int | None = None, *, base: str = ""
+) -> str:
     """Record packing, filled in: the gift box, the event and how many are still needed."""
     params: dict[str, Any] = {"event": event_id, "finished_good": row["item_id"]}
     quantity = row["remaining"] if count is None else count
     if quantity > 0:
         params["quantity"] = quantity
-    return f"{reverse('production:assembly_run_create')}?{urlencode(params)}"
+    return f"{base or reverse('production:assembly_run_create')}?{urlencode(params)}"
 
 
 def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
@@ -63,6 +68,8 @@ def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
 
 
 def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    record = reverse("production:production_run_create")
+    target = reverse("events:production_target_set", args=[event_id])
     return [
         {
             **row,
@@ -73,13 +80,16 @@ def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
                 if row["remaining"]
                 else "done"
             ),
-            "record_url": bake_url(event_id, row),
+            "record_url": bake_url(event_id, row, base=record),
+            "target_url": f"{target}?recipe={row['item_id']}",
         }
         for row in rows
     ]
 
 
 def pack_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    record = reverse("production:assembly_run_create")
+    target = reverse("events:assembly_target_set", args=[event_id])
     return [
         {
             **row,
@@ -90,7 +100,8 @@ def pack_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
                 if row["remaining"]
                 else "done"
             ),
-            "record_url": pack_url(event_id, row),
+            "record_url": pack_url(event_id, row, base=record),
+            "target_url": f"{target}?finished_good={row['item_id']}",
         }
         for row in rows
     ]
