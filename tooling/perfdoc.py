@@ -76,7 +76,7 @@ def bench_markdown(vendor: str, results: list[ScaleResult], machine: str) -> str
     """Seeded rows, one table per scale and the growth from the two largest scales."""
     scales = [r.scale for r in results]
     out = [f"Measured {machine}.", ""]
-    out.append("Seeded rows (and seconds to seed):")
+    out.append("Seeded rows (and seconds to seed and to measure):")
     out.append("")
     out.append("| rows | " + " | ".join(f"S={s}" for s in scales) + " |")
     out.append("|---|" + "---:|" * len(scales))
