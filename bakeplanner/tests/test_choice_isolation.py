@@ -250,6 +250,7 @@ class ChoicePage:
     submit: Callable[[World], dict[str, Any]] | None = None
     method: str = "post"
     changes: bool = True
+    query: str = ""
 
     @property
     def id(self) -> str:
@@ -258,8 +259,8 @@ class ChoicePage:
 
     def url(self, world: World) -> str:
         if self.url_kind is None:
-            return reverse(self.url_name)
-        return reverse(self.url_name, args=[world[self.url_kind].pk])
+            return reverse(self.url_name) + self.query
+        return reverse(self.url_name, args=[world[self.url_kind].pk]) + self.query
 
 
 RUN_CREATE_EVENT = Choice("event", "event")
@@ -409,27 +410,28 @@ CHOICE_PAGES: tuple[ChoicePage, ...] = (
         (Choice("finished_good", "spare_good"),),
         submit=lambda w: {"finished_good": w["spare_good"].pk, "quantity": 1},
     ),
-    # The event page and the package page show the forms above; they post there.
+    # The event page (its packages tab) and the package page show the forms above; they
+    # post there.
     ChoicePage(
         "events:event_detail",
         "event",
         (Choice("recipient", "spare_recipient"), Choice("package", "package")),
         form="assignment_form",
+        query="?tab=packages",
+    ),
+    # A run's page offers to change its event; the form posts to the run's event address,
+    # tested below.
+    ChoicePage(
+        "production:production_run_detail",
+        "production_run",
+        (Choice("event", "event"),),
+        form="event_form",
     ),
     ChoicePage(
-        "events:event_detail",
-        "event",
-        (Choice("package", "package"), Choice("recipients", "spare_recipient", many=True)),
-        form="bulk_form",
-    ),
-    ChoicePage(
-        "events:event_detail", "event", (Choice("recipe", "glaze"),), form="production_target_form"
-    ),
-    ChoicePage(
-        "events:event_detail",
-        "event",
-        (Choice("finished_good", "spare_good"),),
-        form="assembly_target_form",
+        "production:assembly_run_detail",
+        "assembly_run",
+        (Choice("event", "event"),),
+        form="event_form",
     ),
     ChoicePage(
         "events:package_detail",
@@ -494,12 +496,19 @@ def _tagged_selects(html: str, tag: str) -> set[str]:
 # --- Every choice page is listed ------------------------------------------------------------
 
 
+# Pages whose other views (tabs) show other forms: each is crawled too.
+OTHER_VIEWS = {"events:event_detail": ("?tab=packages",)}
+
+
 def _every_page(world: World) -> Iterator[tuple[str, str]]:
     for name, kwargs in ALL:
         if name in {"logout", "login"}:
             continue
         values = {key: world[EXTRA_KWARGS.get(key, OBJECT_FOR.get(name, ""))].pk for key in kwargs}
-        yield name, reverse(name, kwargs=values)
+        url = reverse(name, kwargs=values)
+        yield name, url
+        for query in OTHER_VIEWS.get(name, ()):
+            yield name, url + query
 
 
 def test_every_choice_page_is_listed(worlds, member_client):
@@ -628,3 +637,25 @@ def test_bulk_assignment_with_one_outsider_among_recipients_assigns_nobody(world
     assert response.status_code == 200
     assert "recipients" in _forms_in(response)["form"].errors
     assert db_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kind", "model"),
+    [
+        ("production:production_run_event", "production_run", ProductionRun),
+        ("production:assembly_run_event", "assembly_run", AssemblyRun),
+    ],
+)
+def test_moving_a_run_to_an_outsiders_event_is_refused(
+    url_name, kind, model, worlds, member_client
+):
+    mine, theirs = worlds
+    run = mine[kind]
+    before = db_snapshot()
+    response = member_client.post(
+        reverse(url_name, args=[run.pk]), {"event": theirs["event"].pk}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose one of the events in the list" in response.content.decode()
+    assert db_snapshot() == before
+    assert model.objects.get(pk=run.pk).event_id == run.event_id

@@ -62,11 +62,17 @@ OBJECT_FOR: dict[str, str] = {
             "events:event_packing_list_csv",
             "events:event_costs",
             "events:event_clone",
+            "events:event_accept_plan",
         ],
         "event",
     ),
     **dict.fromkeys(
-        ["events:assignment_update", "events:assignment_delete", "events:assignment_status"],
+        [
+            "events:assignment_update",
+            "events:assignment_delete",
+            "events:assignment_status",
+            "events:assignment_revert",
+        ],
         "assignment",
     ),
     **dict.fromkeys(
@@ -134,11 +140,20 @@ OBJECT_FOR: dict[str, str] = {
     ),
     **dict.fromkeys(["production:component_edit", "production:component_delete"], "component"),
     **dict.fromkeys(
-        ["production:production_run_detail", "production:production_run_reverse"],
+        [
+            "production:production_run_detail",
+            "production:production_run_reverse",
+            "production:production_run_event",
+        ],
         "production_run",
     ),
     **dict.fromkeys(
-        ["production:assembly_run_detail", "production:assembly_run_reverse"], "assembly_run"
+        [
+            "production:assembly_run_detail",
+            "production:assembly_run_reverse",
+            "production:assembly_run_event",
+        ],
+        "assembly_run",
     ),
 }
 EXTRA_KWARGS = {"recipe_id": "recipe", "finished_good_id": "finished_good"}
