@@ -112,7 +112,7 @@ def home_shows_the_plan(browser: Browser, world: SimpleNamespace) -> None:
     assert "0 of 1 batch" in text and "0 of 2 gift boxes" in text
     assert "suggested" in text
     assert "Bake 1 more batch of Sugar Cookies" in text
-    assert "Pack 2 more Cookie Boxes" in text
+    assert "Record packing: 2 more Cookie Boxes" in text
     assert "Packages: 2 pending · 0 ready · 0 delivered of 2 packages" in text
     assert not ProductionTarget.objects.exists()
     browser.screenshots("home-planned")
@@ -320,7 +320,7 @@ def home_after_delivery(browser: Browser, world: SimpleNamespace) -> None:
     assert "1 of 1 batch ✓" in text and "2 of 2 gift boxes ✓" in text
     assert "Packages: 0 pending · 2 ready · 0 delivered of 2 packages" in text
     assert "Deliver 2 ready packages" in text
-    assert "Bake 1 more" not in text and "Pack 2 more" not in text
+    assert "Bake 1 more" not in text and "Record packing: 2 more" not in text
     browser.screenshots("home")
 
 

@@ -296,7 +296,7 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return delete_event(tx, pk, cascade_assignments=bool(data.get("cascade_assignments")))
 
     def said(deleted: int) -> str:
-        extra = f" and {deleted} assignment(s)" if deleted else ""
+        extra = f" and {plural(deleted, 'assignment')}" if deleted else ""
         return f"Deleted the event {ctx['event'].name}{extra}."
 
     return form_page(

@@ -117,13 +117,13 @@ def step_links(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             text = f"Bake {plural(count, 'more batch', 'more batches')} of {row['name']}"
             url = bake_url(event_id, row, count)
         elif step["kind"] == "pack" and row:
-            text = f"Pack {count_of(count, 'more ' + row['name'])}"
+            text = f"Record packing: {count_of(count, 'more ' + row['name'])}"
             url = pack_url(event_id, row, count)
         elif step["kind"] == "more_bake":
             text = f"and {plural(count, 'more recipe')} to bake"
             url = event_url(event_id)
         elif step["kind"] == "more_pack":
-            text = f"and {plural(count, 'more gift box', 'more gift boxes')} to pack"
+            text = f"and {plural(count, 'more gift box', 'more gift boxes')} to make"
             url = event_url(event_id)
         elif step["kind"] == "ready":
             text = f"Mark {plural(count, 'package', 'packages')} ready"
