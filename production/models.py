@@ -655,3 +655,43 @@ class RunEventChange(HouseholdOwned):
     def __str__(self) -> str:
         run = self.production_run_id or self.assembly_run_id
         return f"Event of run {run}: {self.old_event_name or '-'} -> {self.new_event_name or '-'}"
+
+
+class PurchaseCorrection(HouseholdOwned):
+    """A corrected price or package count of a purchase whose stock was already used.
+
+    The one exception to "ledgers are history" (docs/design.md, "Corrections"): the lot,
+    the ledger rows drawn from it and the runs that drew them are restated, and this row
+    keeps what they were before, who changed them and why. `summary` lists each run
+    restated with its old and new figures, the averages moved, and what was left alone.
+    """
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="corrections")
+    old_price_per_package = models.DecimalField(max_digits=12, decimal_places=4)
+    new_price_per_package = models.DecimalField(max_digits=12, decimal_places=4)
+    old_packages = models.DecimalField(max_digits=12, decimal_places=3)
+    new_packages = models.DecimalField(max_digits=12, decimal_places=3)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="purchase_correction_reason_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_packages__gt=0), name="purchase_correction_packages_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_price_per_package__gte=0),
+                name="purchase_correction_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of purchase {self.purchase_id} on {self.corrected_at:%Y-%m-%d}"

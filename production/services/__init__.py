@@ -27,6 +27,12 @@ from production.services.catalogue import (
     update_ingredient,
     update_product,
 )
+from production.services.corrections import (
+    correct_purchase,
+    get_purchase_corrections,
+    get_run_corrections,
+    preview_purchase_correction,
+)
 from production.services.costing import (
     estimate_recipe_cost,
 )
@@ -95,6 +101,7 @@ __all__ = [
     "check_can_assemble",
     "check_can_produce",
     "consume_fifo",
+    "correct_purchase",
     "create_finished_good",
     "create_finished_unit",
     "create_ingredient",
@@ -120,8 +127,10 @@ __all__ = [
     "get_production_run",
     "get_production_run_choices",
     "get_production_run_extra",
+    "get_purchase_corrections",
     "get_recipe_detail",
     "get_recipe_ingredients",
+    "get_run_corrections",
     "list_adjustments",
     "list_finished_goods",
     "list_finished_units",
@@ -129,6 +138,7 @@ __all__ = [
     "list_products",
     "list_purchases",
     "list_recipes",
+    "preview_purchase_correction",
     "propose_purchases",
     "record_assembly",
     "record_batch_production",
