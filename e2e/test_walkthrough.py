@@ -273,15 +273,15 @@ def status_of(browser: Browser, recipient: str) -> str:
 def ready_delivered_and_back(browser: Browser, world: SimpleNamespace, event: Event) -> None:
     browser.visit(f"/events/{event.pk}/?tab=packages")
     click_status(browser, "Anna Baker", "Mark ready")
-    assert "Cookie Gift for Anna Baker is now ready." in browser.alerts()
+    assert "Anna Baker's Cookie Gift is now ready." in browser.alerts()
     click_status(browser, "Anna Baker", "Mark delivered")
     # Delivered cannot be undone by the same tap: it asks first.
     assert "Mark Anna Baker" in browser.main_text()
     assert Assignment.objects.get(recipient=world.anna).fulfillment_status == "ready"
     browser.follow(browser.by_id("confirm-delivered"))
-    assert "Marked Anna Baker's Cookie Gift delivered." in browser.alerts()
+    assert "Anna Baker's Cookie Gift is now delivered." in browser.alerts()
     click_status(browser, "Ben Cole", "Mark ready")
-    assert "Cookie Gift for Ben Cole is now ready." in browser.alerts()
+    assert "Ben Cole's Cookie Gift is now ready." in browser.alerts()
     assert status_of(browser, "Anna Baker") == "Delivered"
     assert status_of(browser, "Ben Cole") == "Ready"
     overview = browser.by_id("main").find_element(By.CSS_SELECTOR, "section.card").text

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from bakeplanner.display import plural
 from bakeplanner.errors import DomainError
 from bakeplanner.tx import actor_of, unit_of_work
 from events.models import (
@@ -90,7 +91,7 @@ def _advance(
         else:
             done += len(ids)
     if done:
-        modeladmin.message_user(request, f"{done} assignment(s) marked {status}.")
+        modeladmin.message_user(request, f"{plural(done, 'assignment')} marked {status}.")
 
 
 @admin.action(description="Mark selected assignments ready")

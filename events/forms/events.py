@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from bakeplanner.dates import BoundedDateField
+from bakeplanner.display import plural
 from events.forms.common import (
     Choices,
     PageForm,
@@ -38,7 +39,7 @@ class EventDeleteForm(forms.Form):
     def __init__(self, *args: Any, assignment_count: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["cascade_assignments"]
-        field.label = f"Also delete its {assignment_count} assignment(s)"
+        field.label = f"Also delete its {plural(assignment_count, 'assignment')}"
         if not assignment_count:
             del self.fields["cascade_assignments"]
         self.helper = submit_helper("Delete event", css="btn-danger")
@@ -123,10 +124,10 @@ class TargetForm(PageForm):
 class ProductionTargetForm(TargetForm):
     item_name, item_label = "recipe", "Recipe"
     count_name, count_label = "target_batches", "Target batches"
-    submit = "Save production target"
+    submit = "Save baking target"
 
 
 class AssemblyTargetForm(TargetForm):
-    item_name, item_label = "finished_good", "Box or tin"
+    item_name, item_label = "finished_good", "Gift box"
     count_name, count_label = "target_quantity", "Target quantity"
-    submit = "Save assembly target"
+    submit = "Save packing target"

@@ -29,7 +29,7 @@ class PackageForm(forms.Form):
 class PackageItemForm(PageForm):
     def __init__(self, *args: Any, goods: Choices, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finished_good"] = choice_field("Box or tin", goods, empty="Choose…")
+        self.fields["finished_good"] = choice_field("Gift box", goods, empty="Choose…")
         self.fields["quantity"] = count_field("Quantity", initial=1)
         self.helper = submit_helper("Add to package", action=action, prefix=self.prefix_id)
 

@@ -28,7 +28,7 @@ class ShoppingListOptionsForm(forms.Form):
 
     include_packaging = forms.TypedChoiceField(
         label="Packaging supplies",
-        choices=[("1", "Include packaging"), ("0", "Ingredients only")],
+        choices=[("1", "Include packaging supplies"), ("0", "Ingredients only")],
         coerce=lambda value: value == "1",
         initial="1",
     )

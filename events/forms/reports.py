@@ -18,7 +18,7 @@ class CloneEventForm(forms.Form):
         label="Date of the new event", widget=forms.DateInput(attrs={"type": "date"})
     )
     copy_targets = forms.BooleanField(
-        label="Copy the baking and assembly targets too", required=False
+        label="Copy the baking and packing targets too", required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

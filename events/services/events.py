@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.text import slugify
 
 from bakeplanner.dates import check_in_range
+from bakeplanner.display import plural
 from bakeplanner.errors import InUse, NotFound, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.money import MAX_NUMBER_TEXT
@@ -141,7 +142,8 @@ def reject_unknown_fields(fields: Iterable[str], allowed: frozenset[str], entity
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValidationFailed(
-            f"Unknown {entity} field(s): {', '.join(unknown)} "
+            f"Unknown {entity} {'field' if len(unknown) == 1 else 'fields'}: "
+            f"{', '.join(unknown)} "
             f"(allowed: {', '.join(sorted(allowed))})."
         )
 
@@ -292,15 +294,16 @@ def delete_event(tx: Tx, event_id: int, *, cascade_assignments: bool = False) ->
         assembly_runs = tx.objects(AssemblyRun).filter(event=event).count()
         if production_runs or assembly_runs:
             raise InUse(
-                f"The event {event.name!r} cannot be deleted: {production_runs} production "
-                f"run(s) and {assembly_runs} assembly run(s) are recorded for it. Runs keep "
-                "their event; reverse or keep them, and keep the event."
+                f"The event {event.name!r} cannot be deleted: "
+                f"{plural(production_runs, 'baking run')} and "
+                f"{plural(assembly_runs, 'packing run')} are recorded for it. Runs keep "
+                "their event; undo or keep them, and keep the event."
             )
         assignments = tx.objects(Assignment).filter(event=event)
         count = assignments.count()
         if count and not cascade_assignments:
             raise InUse(
-                f"The event {event.name!r} has {count} assignment(s); remove them first or "
+                f"The event {event.name!r} has {plural(count, 'assignment')}; remove them first or "
                 "choose to delete them with the event."
             )
         if count:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from bakeplanner.display import plural
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.names import lock_household_names
@@ -123,7 +124,8 @@ def delete_package(tx: Tx, package_id: int) -> None:
         count = tx.objects(Assignment).filter(package=package).count()
         if count:
             raise InUse(
-                f"The package {package.name!r} cannot be deleted: {count} assignment(s) use it."
+                f"The package {package.name!r} cannot be deleted: "
+                f"{plural(count, 'assignment uses', 'assignments use')} it."
             )
         tx.objects(PackageItem).filter(package=package).delete()
         package.delete(using=tx.using)
@@ -138,7 +140,7 @@ def add_package_item(tx: Tx, package_id: int, finished_good_id: int, quantity: A
         count = positive_count(quantity, "quantity", field="quantity")
         # The package row lock serialises edits of its contents.
         package = get_owned(tx, Package, package_id, lock=True)
-        good = get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
+        good = get_owned(tx, FinishedGood, finished_good_id, label="Gift box")
         if tx.objects(PackageItem).filter(package=package, finished_good=good).exists():
             raise ValidationFailed(
                 f"{good.name} is already in {package.name}; change its quantity instead.",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
+from bakeplanner.display import plural
 from bakeplanner.errors import InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.names import normalize_input
@@ -139,7 +140,8 @@ def delete_recipient(tx: Tx, recipient_id: int) -> None:
         count = tx.objects(Assignment).filter(recipient=recipient).count()
         if count:
             raise InUse(
-                f"{recipient.name} cannot be deleted: {count} assignment(s) use them. "
+                f"{recipient.name} cannot be deleted: "
+                f"{plural(count, 'assignment uses', 'assignments use')} them. "
                 "Deactivate them instead to keep their history."
             )
         recipient.delete(using=tx.using)

@@ -64,7 +64,7 @@ def set_assembly_target(
         quantity = positive_count(target_quantity, "target quantity", field="target_quantity")
         text = clean_text(notes)
         event = get_owned(tx, Event, event_id, lock=True)  # serialises upserts, as above
-        good = get_owned(tx, FinishedGood, finished_good_id, label="Finished good")
+        good = get_owned(tx, FinishedGood, finished_good_id, label="Gift box")
         target, created = tx.objects(AssemblyTarget).update_or_create(
             household=tx.household,
             event=event,

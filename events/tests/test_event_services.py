@@ -204,7 +204,7 @@ def test_delete_event_with_linked_runs_is_refused_and_runs_keep_their_event(gift
     production, assembly = _runs_for(w, w.christmas)
     with pytest.raises(InUse) as exc:
         delete_event(tx, w.christmas.pk, cascade_assignments=True)
-    assert "1 production run(s) and 1 assembly run(s)" in str(exc.value)
+    assert "1 baking run and 1 packing run are recorded" in str(exc.value)
     assert ProductionRun.objects.get(pk=production.pk).event_id == w.christmas.pk
     assert AssemblyRun.objects.get(pk=assembly.pk).event_id == w.christmas.pk
     assert Event.objects.filter(pk=w.christmas.pk).exists()

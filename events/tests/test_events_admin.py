@@ -69,7 +69,7 @@ def test_admin_action_marks_ready_through_the_service(gift_world, staff_client):
     response = staff_client.post(
         url, {"action": "mark_ready", "_selected_action": [pending.pk]}, follow=True
     )
-    assert "1 assignment(s) marked ready." in response.content.decode()
+    assert "1 assignment marked ready." in response.content.decode()
     assert Assignment.objects.get(pk=pending.pk).fulfillment_status == "ready"
 
 

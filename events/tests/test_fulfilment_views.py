@@ -64,7 +64,7 @@ def test_confirmed_mark_delivered_changes_the_status_and_goes_back_to_the_event(
     assert response.status_code == 302
     assert response["Location"] == _event_url(a)
     html = _page(member_client.get(response["Location"]))
-    assert "Marked Anna&#x27;s Small Gift delivered." in html
+    assert "Anna&#x27;s Small Gift is now delivered." in html
     assert _status(a) == "delivered"
     change = FulfillmentChange.objects.get()
     assert (change.from_status, change.to_status, change.changed_by) == (
@@ -135,7 +135,7 @@ def test_mark_ready_is_one_tap_and_warns_which_gift_boxes_are_not_packed(gift_wo
     )
     html = _page(response)
     assert (
-        "Big Gift for Anna is now ready. Not packed yet: 2 × Cookie Box (1 in stock), "
+        "Anna&#x27;s Big Gift is now ready. Not packed yet: 2 × Cookie Box (1 in stock), "
         "1 × Fudge Tin (0 in stock)." in html
     )
     assert "alert-warning" in html
@@ -151,7 +151,7 @@ def test_mark_ready_with_everything_packed_says_only_that_it_is_ready(gift_world
             reverse("events:assignment_status", args=[a.pk]), {"status": "ready"}, follow=True
         )
     )
-    assert "Small Gift for Anna is now ready." in html
+    assert "Anna&#x27;s Small Gift is now ready." in html
     assert "Not packed yet" not in html
     assert _status(a) == "ready"
 
@@ -192,7 +192,7 @@ def test_step_back_with_a_reason_steps_back_and_returns_to_the_event(
     assert response.status_code == 302
     assert response["Location"] == _event_url(a)
     html = _page(member_client.get(response["Location"]))
-    assert "Stepped Anna&#x27;s Small Gift back from delivered to ready." in html
+    assert "Anna&#x27;s Small Gift is back to ready." in html
     assert _status(a) == "ready"
     change = FulfillmentChange.objects.get()
     assert (change.from_status, change.to_status, change.reason, change.changed_by) == (

@@ -87,7 +87,7 @@ def test_apply_suggested_targets_from_the_page(gift_world, member_client):
     response = member_client.post(url("event_apply_targets", gift_world.event), follow=True)
     assert response.redirect_chain[-1][0] == url("event_needs", gift_world.event)
     page = response.content.decode()
-    assert "Applied 2 baking targets and 2 assembly targets." in page
+    assert "Applied 2 baking targets and 2 packing targets." in page
     assert dict(ProductionTarget.objects.values_list("recipe__name", "target_batches")) == {
         "Shortbread": 2,
         "Sugar Cookies": 2,
@@ -110,12 +110,12 @@ def test_shopping_list_page_groups_by_category_with_tick_boxes(gift_world, membe
     page = member_client.get(url("event_shopping_list", gift_world.event)).content.decode()
     baking = page.index("Ingredients · Baking")
     dairy = page.index("Ingredients · Dairy")
-    packaging = page.index("Packaging · Packaging")
-    other = page.index("Packaging · Other")
+    packaging = page.index("Packaging supplies · Packaging")
+    other = page.index("Packaging supplies · Other")
     assert baking < dairy < packaging < other
     assert page.index("Flour") > baking
     assert "1 × Big bag (Mill &amp; Co)" in page
-    assert "18.50 USD" in page
+    assert "Estimated cost: <strong>$18.50</strong>" in page
     assert "price missing" in page
     assert "No price yet for:</strong> Cookie tin, Vanilla" in page
     assert 'class="print-tick print-only"' in page
@@ -129,9 +129,9 @@ def test_shopping_list_without_packaging(gift_world, member_client):
         url("event_shopping_list", gift_world.event), {"include_packaging": "0"}
     )
     page = response.content.decode()
-    assert "Packaging · Packaging" not in page
+    assert "Packaging supplies · Packaging" not in page
     assert "Cellophane bag" not in page
-    assert "11.50 USD" in page
+    assert "Estimated cost: <strong>$11.50</strong>" in page
     assert "include_packaging=0" in page
 
 
@@ -140,7 +140,7 @@ def test_shopping_list_bad_option_falls_back_to_everything(gift_world, member_cl
         url("event_shopping_list", gift_world.event), {"include_packaging": "maybe"}
     )
     assert response.status_code == 200
-    assert "18.50 USD" in response.content.decode()
+    assert "Estimated cost: <strong>$18.50</strong>" in response.content.decode()
 
 
 def test_text_is_escaped_on_output(gift_world, member_client):
@@ -161,9 +161,10 @@ def test_packaging_page_shows_needs_and_breakdown(gift_world, member_client):
 def test_summary_page_shows_cost_by_recipient(household, member_client):
     w = build_estimate_world(household)
     page = member_client.get(url("event_summary", w.event)).content.decode()
-    assert '<td class="num fw-semibold">9.60</td>' in page
-    assert "Ann" in page and '<td class="num">6.90</td>' in page
-    assert '<td class="num">2.70</td>' in page
+    assert '<td class="num fw-semibold">$9.60</td>' in page
+    assert "Ann" in page and '<td class="num">$6.90</td>' in page
+    assert '<td class="num">$2.70</td>' in page
+    assert "Estimated cost" in page and "Planned cost" not in page
 
 
 def test_missing_event_is_404(member_client, household):

@@ -85,7 +85,7 @@ def test_delete_recipient_refused_while_assigned(gift_world, member_client):
     assign(w, w.christmas, w.anna, w.small)
     url = reverse("events:recipient_delete", args=[w.anna.pk])
     response = member_client.post(url)
-    assert "cannot be deleted: 1 assignment(s)" in _page(response)
+    assert "cannot be deleted: 1 assignment uses" in _page(response)
     assert Recipient.objects.filter(pk=w.anna.pk).exists()
     html = _follow(member_client, reverse("events:recipient_delete", args=[w.ben.pk]), {})
     assert "Deleted Ben." in html
@@ -175,7 +175,7 @@ def test_package_rename_collision_and_delete_refused_while_assigned(gift_world, 
     )
     assert "already exists" in _page(response)
     response = member_client.post(reverse("events:package_delete", args=[w.big.pk]))
-    assert "cannot be deleted: 1 assignment(s)" in _page(response)
+    assert "cannot be deleted: 1 assignment uses" in _page(response)
     assert Package.objects.filter(pk=w.big.pk).exists()
     html = _follow(member_client, reverse("events:package_delete", args=[w.small.pk]), {})
     assert "Deleted Small Gift." in html

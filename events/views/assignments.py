@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import plural
 from bakeplanner.errors import DomainError, NotFound
 from bakeplanner.pages import Refused, form_page, posted_data, read_context, run_action
 from bakeplanner.tx import Tx, request_tx
@@ -160,7 +161,9 @@ def assignment_bulk_create(request: HttpRequest, pk: int) -> HttpResponse:
         assign_package_to_recipients,
         who="recipients",
         template="events/assignment_bulk_create.html",
-        success=lambda made: f"Package assigned to {len(made)} recipient(s).",
+        success=lambda made: (
+            f"{made[0].package.name} assigned to {plural(len(made), 'recipient')}."
+        ),
         build=build,
     )
 
@@ -260,7 +263,7 @@ def _mark_ready(request: HttpRequest, assignment: Assignment) -> None:
     check = run_action(request, ready)
     if isinstance(check, Refused):
         return
-    done = f"{assignment.package.name} for {assignment.recipient.name} is now ready."
+    done = f"{_whose(assignment)} is now ready."
     if check["can_assemble"]:
         messages.success(request, done)
     else:
@@ -297,7 +300,7 @@ def assignment_status(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "events/assignment_status.html", ctx)
     result = run_action(request, lambda tx: update_fulfillment_status(tx, pk, status))
     if not isinstance(result, Refused):
-        messages.success(request, f"Marked {_whose(assignment)} delivered.")
+        messages.success(request, f"{_whose(assignment)} is now delivered.")
     return redirect(back)
 
 
@@ -339,11 +342,7 @@ def assignment_revert(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
         else:
             target = previous_status(form.cleaned_data["from_status"])
-            messages.success(
-                request,
-                f"Stepped {_whose(assignment)} back from "
-                f"{form.cleaned_data['from_status']} to {target}.",
-            )
+            messages.success(request, f"{_whose(assignment)} is back to {target}.")
             return redirect(back)
     ctx = {
         "assignment": assignment,

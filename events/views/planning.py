@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import plural
 from bakeplanner.errors import DomainError, NotFound
 from bakeplanner.pages import or_404, read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
@@ -113,10 +114,8 @@ def event_apply_targets(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Applied {result['production_count']} baking target"
-                f"{'' if result['production_count'] == 1 else 's'} and "
-                f"{result['assembly_count']} assembly target"
-                f"{'' if result['assembly_count'] == 1 else 's'}.",
+                f"Applied {plural(result['production_count'], 'baking target')} and "
+                f"{plural(result['assembly_count'], 'packing target')}.",
             )
             if request.POST.get("return_to") == "event":
                 return redirect("events:event_detail", result["event_id"])
@@ -211,7 +210,7 @@ def event_shopping_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def event_packaging(request: HttpRequest, pk: int) -> HttpResponse:
-    """Packaging for the goods still to assemble, and which goods need each supply."""
+    """Packaging supplies for the gift boxes still to pack, and which gift boxes need each."""
     with request_tx(request, read_only=True) as tx:
         event = or_404(get_event_by_id, tx, pk)
         ctx: dict[str, Any] = {"event": event, "error": ""}
@@ -239,7 +238,7 @@ def _named(names: list[str], limit: int) -> str:
 
 
 def event_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """Counts, planned cost, cost per package and box, and cost per recipient a page at a
+    """Counts, estimated cost, cost per package and gift box, and cost per recipient a page at a
     time (the summary CSV has every recipient)."""
     with request_tx(request, read_only=True) as tx:
         event = or_404(get_event_by_id, tx, pk)

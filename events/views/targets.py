@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from bakeplanner.decorators import member_required
+from bakeplanner.display import plural
 from bakeplanner.pages import Refused, form_page, posted_data, read_context, read_or_404, run_action
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
@@ -36,7 +37,8 @@ SEARCH_MAX_LENGTH = 100
 class TargetKind:
     """What differs between the two kinds of target: names, readers and the service."""
 
-    name: str  # "production" or "assembly"
+    name: str  # "production" or "assembly": the template's stem
+    word: str  # what people read: "baking" or "packing"
     form: type[forms.TargetForm]
     choices: Callable[..., Choices]  # (tx, *, search, pk, limit)
     targets: Callable[[Tx, int], list[Any]]
@@ -46,20 +48,28 @@ class TargetKind:
 
 PRODUCTION = TargetKind(
     name="production",
+    word="baking",
     form=forms.ProductionTargetForm,
     choices=recipe_choices,
     targets=get_production_targets,
     set_target=set_production_target,
-    said=lambda target: f"Target for {target.recipe.name}: {target.target_batches} batch(es).",
+    said=lambda target: (
+        f"Baking target for {target.recipe.name}: "
+        f"{plural(target.target_batches, 'batch', 'batches')}."
+    ),
 )
 
 ASSEMBLY = TargetKind(
     name="assembly",
+    word="packing",
     form=forms.AssemblyTargetForm,
     choices=good_choices,
     targets=get_assembly_targets,
     set_target=set_assembly_target,
-    said=lambda target: f"Target for {target.finished_good.name}: {target.target_quantity}.",
+    said=lambda target: (
+        f"Packing target for {target.finished_good.name}: "
+        f"{plural(target.target_quantity, 'gift box', 'gift boxes')}."
+    ),
 )
 
 
@@ -124,13 +134,13 @@ def _target_page(request: HttpRequest, pk: int, kind: TargetKind) -> HttpRespons
 
 @member_required
 def production_target_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add or change a production target (`?recipe=<id>` pre-fills an existing one)."""
+    """Add or change a baking target (`?recipe=<id>` pre-fills an existing one)."""
     return _target_page(request, pk, PRODUCTION)
 
 
 @member_required
 def assembly_target_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add or change an assembly target (`?finished_good=<id>` pre-fills an existing one)."""
+    """Add or change a packing target (`?finished_good=<id>` pre-fills an existing one)."""
     return _target_page(request, pk, ASSEMBLY)
 
 
@@ -152,10 +162,10 @@ def _target_delete(
 @require_POST
 @member_required
 def production_target_delete(request: HttpRequest, pk: int, recipe_id: int) -> HttpResponse:
-    return _target_delete(request, pk, delete_production_target, recipe_id, "production")
+    return _target_delete(request, pk, delete_production_target, recipe_id, PRODUCTION.word)
 
 
 @require_POST
 @member_required
 def assembly_target_delete(request: HttpRequest, pk: int, finished_good_id: int) -> HttpResponse:
-    return _target_delete(request, pk, delete_assembly_target, finished_good_id, "assembly")
+    return _target_delete(request, pk, delete_assembly_target, finished_good_id, ASSEMBLY.word)

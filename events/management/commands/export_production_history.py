@@ -1,4 +1,4 @@
-"""`manage.py export_production_history`: every production run as CSV.
+"""`manage.py export_production_history`: every baking run as CSV.
 
 See docs/design.md, "CSV exports".
 """
@@ -37,7 +37,7 @@ def _date(text: str | None, label: str) -> dt.date | None:
 
 
 class Command(BaseCommand):
-    help = "Write the production history (newest first) as CSV, optionally for one event."
+    help = "Write every baking run (newest first) as CSV, optionally for one event."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--event", help="only runs for this event (name or slug)")
