@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Sum
 
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.tx import Tx
-from bakeplanner.units import ingredient_to_base
 from events.models import AssemblyTarget, Assignment, Event, PackageItem, ProductionTarget
 from production.models import (
     AssemblyRun,
@@ -32,7 +31,14 @@ from production.models import (
     RecipeIngredient,
 )
 from production.services.lookup import get_owned, household_runs
-from production.services.recipe_tree import MAX_DEPTH
+from production.services.recipe_tree import (
+    MAX_DEPTH,
+    ConversionPlan,
+    IngredientCache,
+    conversion_plan,
+    ingredient_columns,
+    to_base_with,
+)
 
 # The engine itself is no service: events/services/planning.py and the reports read it.
 __all__: list[str] = []
@@ -264,46 +270,38 @@ def _load(
             package_goods[package_id].append((good_id, quantity))
             good_names[good_id] = good_name
 
-    # Every component of every good of the household in one query: goods nest to any depth,
-    # and one bulk read beats a query per level.
+    # Every component of every good of the household in one query, as plain values: goods
+    # nest to any depth, and one bulk read beats a query per level. The pages that show many
+    # events need no packaging, so their read leaves the packaging rows out.
     parts = _Parts()
-    # Every component of every good of the household in one query. The pages that show
-    # many events need no packaging: for them the read is plain values, much lighter.
+    components = tx.objects(FinishedGoodComponent).order_by("id")
+    columns = [
+        "finished_good_id",
+        "component_type",
+        "quantity",
+        "finished_unit_id",
+        "finished_unit__name",
+        "finished_unit__items_per_batch",
+        "finished_unit__recipe_id",
+        "finished_unit__recipe__name",
+        "nested_good_id",
+        "nested_good__name",
+    ]
     if with_packaging:
-        for comp in (
-            tx.objects(FinishedGoodComponent)
-            .select_related("finished_unit__recipe", "nested_good", "packaging")
-            .order_by("id")
-        ):
-            unit, nested = comp.finished_unit, comp.nested_good
+        cache = IngredientCache(tx.using)
+        for row in components.values_list(*columns, *ingredient_columns("packaging")):
             _add_component(
-                comp.finished_good_id,
-                comp.component_type,
-                comp.quantity,
-                (unit.pk, unit.name, unit.items_per_batch, unit.recipe_id, unit.recipe.name)
-                if unit
-                else None,
-                (nested.pk, nested.name) if nested else None,
-                comp.packaging,
+                row[0],
+                row[1],
+                row[2],
+                row[3:8] if row[3] else None,
+                row[8:10] if row[8] else None,
+                cache.get(row[10:]) if row[10] else None,
                 parts,
             )
     else:
-        for row in (
-            tx.objects(FinishedGoodComponent)
-            .exclude(component_type=FinishedGoodComponent.PACKAGING)
-            .order_by("id")
-            .values_list(
-                "finished_good_id",
-                "component_type",
-                "quantity",
-                "finished_unit_id",
-                "finished_unit__name",
-                "finished_unit__items_per_batch",
-                "finished_unit__recipe_id",
-                "finished_unit__recipe__name",
-                "nested_good_id",
-                "nested_good__name",
-            )
+        for row in components.exclude(component_type=FinishedGoodComponent.PACKAGING).values_list(
+            *columns
         ):
             _add_component(
                 row[0],
@@ -454,13 +452,22 @@ def _explode(demand: Demand, good_names: dict[int, str]) -> None:
 # --- Recipe trees ---------------------------------------------------------------------------
 
 
+class GraphLine(NamedTuple):
+    """One ingredient line of a recipe, with how its unit becomes the ingredient's base unit."""
+
+    ingredient: Ingredient
+    quantity: Decimal
+    unit: str
+    conversion: ConversionPlan | None
+
+
 @dataclass
 class RecipeGraph:
     """Sub-recipe edges and ingredient lines of every recipe reached from some roots."""
 
     names: dict[int, str]
     children: dict[int, list[tuple[int, Decimal]]]
-    lines: dict[int, list[RecipeIngredient]]
+    lines: dict[int, list[GraphLine]]
 
 
 def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
@@ -475,28 +482,35 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
         if depth > MAX_DEPTH + 1:
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
         next_frontier: set[int] = set()
-        for comp in (
+        for recipe_id, child_id, child_name, batches in (
             tx.objects(RecipeComponent)
             .filter(recipe_id__in=frontier)
-            .select_related("component_recipe")
             .order_by("id")
+            .values_list("recipe_id", "component_recipe_id", "component_recipe__name", "batches")
         ):
-            children[comp.recipe_id].append((comp.component_recipe_id, comp.batches))
-            names.setdefault(comp.component_recipe_id, comp.component_recipe.name)
-            if comp.component_recipe_id not in seen:
-                seen.add(comp.component_recipe_id)
-                next_frontier.add(comp.component_recipe_id)
+            children[recipe_id].append((child_id, batches))
+            names.setdefault(child_id, child_name)
+            if child_id not in seen:
+                seen.add(child_id)
+                next_frontier.add(child_id)
         frontier = next_frontier
         depth += 1
-    lines: dict[int, list[RecipeIngredient]] = defaultdict(list)
+    lines: dict[int, list[GraphLine]] = defaultdict(list)
     if seen:
-        for line in (
+        cache = IngredientCache(tx.using)
+        plans: dict[tuple[str, int], ConversionPlan | None] = {}
+        for row in (
             tx.objects(RecipeIngredient)
             .filter(recipe_id__in=seen)
-            .select_related("ingredient")
             .order_by("id")
+            .values_list("recipe_id", "quantity", "unit", *ingredient_columns("ingredient"))
         ):
-            lines[line.recipe_id].append(line)
+            ingredient = cache.get(row[3:])
+            unit = row[2]
+            key = (unit, ingredient.pk)
+            if key not in plans:
+                plans[key] = conversion_plan(unit, ingredient)
+            lines[row[0]].append(GraphLine(ingredient, row[1], unit, plans[key]))
     return RecipeGraph(names=names, children=dict(children), lines=dict(lines))
 
 
@@ -512,15 +526,14 @@ def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, 
     def walk(recipe_id: int, multiplier: Decimal, root_name: str, depth: int) -> None:
         if depth > MAX_DEPTH + 1:
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
-        for line in graph.lines.get(recipe_id, []):
-            ingredient = line.ingredient
-            quantity = ingredient_to_base(line.quantity * multiplier, line.unit, ingredient)
+        for ingredient, line_quantity, unit, conversion in graph.lines.get(recipe_id, ()):
+            quantity = to_base_with(conversion, line_quantity * multiplier, unit, ingredient)
             need = needs.get(ingredient.pk)
             if need is None:
                 need = needs[ingredient.pk] = IngredientDemand(ingredient)
             need.quantity += quantity
             need.recipes.add(root_name)
-        for child_id, batches in graph.children.get(recipe_id, []):
+        for child_id, batches in graph.children.get(recipe_id, ()):
             walk(child_id, multiplier * batches, root_name, depth + 1)
 
     for recipe_id in sorted(roots):

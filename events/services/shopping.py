@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import OuterRef, Subquery, Sum
@@ -20,7 +21,6 @@ from django.db.models import OuterRef, Subquery, Sum
 from bakeplanner.errors import ConversionError
 from bakeplanner.money import cost_to_string, qty_to_string
 from bakeplanner.tx import Tx
-from bakeplanner.units import ingredient_to_base
 from events.services.demand import (
     IngredientDemand,
     PackagingDemand,
@@ -30,6 +30,7 @@ from events.services.demand import (
     whole_packages,
 )
 from production.models import Ingredient, InventoryLot, Product, Purchase
+from production.services.recipe_tree import ConversionPlan, conversion_plan, to_base_with
 
 __all__ = [
     "get_event_packaging_breakdown",
@@ -46,7 +47,10 @@ PACKAGING = "packaging"
 class Offer:
     """A product of an ingredient with its package size in base units and latest price."""
 
-    product: Product
+    product_id: int
+    product_name: str
+    brand: str
+    preferred: bool
     package_size: Decimal
     latest_price: Decimal | None
 
@@ -80,22 +84,35 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
         return {}
     latest = tx.objects(Purchase).filter(product=OuterRef("pk")).order_by("-purchased_on", "-id")
     offers: dict[int, list[Offer]] = {}
-    for product in (
+    plans: dict[tuple[str, int], ConversionPlan | None] = {}
+    for pk, ingredient_id, name, brand, preferred, package_quantity, package_unit, price in (
         tx.objects(Product)
         .filter(ingredient_id__in=ingredients)
         .annotate(latest_price=Subquery(latest.values("price_per_package")[:1]))
         .order_by("ingredient_id", "id")
+        .values_list(
+            "pk",
+            "ingredient_id",
+            "name",
+            "brand",
+            "preferred",
+            "package_quantity",
+            "package_unit",
+            "latest_price",
+        )
     ):
-        ingredient = ingredients[product.ingredient_id]
+        ingredient = ingredients[ingredient_id]
+        key = (package_unit, ingredient_id)
+        if key not in plans:
+            plans[key] = conversion_plan(package_unit, ingredient)
         try:
-            size = ingredient_to_base(product.package_quantity, product.package_unit, ingredient)
+            size = to_base_with(plans[key], package_quantity, package_unit, ingredient)
         except ConversionError:
             continue  # a product that cannot be measured in the stock unit cannot be advised
         if size <= 0:
             continue
-        price = product.latest_price
-        offers.setdefault(product.ingredient_id, []).append(
-            Offer(product, size, None if price is None else Decimal(price))
+        offers.setdefault(ingredient_id, []).append(
+            Offer(pk, name, brand, preferred, size, None if price is None else Decimal(price))
         )
     return offers
 
@@ -103,11 +120,11 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
 def recommend(offers: list[Offer]) -> Offer | None:
     """The preferred product, else the cheapest by latest price per base unit."""
     for offer in offers:
-        if offer.product.preferred:
+        if offer.preferred:
             return offer
     priced = [o for o in offers if o.latest_price is not None]
     if priced:
-        return min(priced, key=lambda o: (o.price_per_base_unit, o.product.pk))
+        return min(priced, key=lambda o: (o.price_per_base_unit, o.product_id))
     return offers[0] if offers else None
 
 
@@ -120,11 +137,11 @@ class ShoppingLine:
     recipes: list[str]
     offer: Offer | None
 
-    @property
+    @cached_property
     def to_buy(self) -> Decimal:
         return max(Decimal(0), self.needed - self.on_hand)
 
-    @property
+    @cached_property
     def packages_to_buy(self) -> int | None:
         if self.to_buy <= 0:
             return 0
@@ -132,7 +149,7 @@ class ShoppingLine:
             return None
         return whole_packages(self.to_buy, self.offer.package_size)
 
-    @property
+    @cached_property
     def estimated_cost(self) -> Decimal | None:
         """None when there is something to buy and no price to buy it at."""
         packages = self.packages_to_buy
@@ -142,7 +159,7 @@ class ShoppingLine:
             return None
         return packages * self.offer.latest_price
 
-    @property
+    @cached_property
     def price_missing(self) -> bool:
         return self.estimated_cost is None
 
@@ -156,9 +173,9 @@ class ShoppingLine:
             "needed": qty_to_string(self.needed),
             "on_hand": qty_to_string(self.on_hand),
             "to_buy": qty_to_string(self.to_buy),
-            "product_id": offer.product.pk if offer else None,
-            "product_name": (offer.product.name or self.ingredient.name) if offer else "",
-            "brand": offer.product.brand if offer else "",
+            "product_id": offer.product_id if offer else None,
+            "product_name": (offer.product_name or self.ingredient.name) if offer else "",
+            "brand": offer.brand if offer else "",
             "packages_to_buy": self.packages_to_buy,
             "package_size": qty_to_string(offer.package_size) if offer else None,
             # Money is always a two-decimal string; `price_missing` says when it is unknown.

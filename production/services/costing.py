@@ -17,8 +17,8 @@ from django.db.models import OuterRef, Subquery
 from bakeplanner.errors import NotFound
 from bakeplanner.money import cost_to_string, qty_to_string
 from bakeplanner.tx import Tx
-from production.models import FinishedUnit, Ingredient, InventoryLot
-from production.services.inventory import line_cost, plan_fifo
+from production.models import FinishedUnit, Ingredient
+from production.services.inventory import line_cost
 from production.services.lookup import clean_whole_number, household_lots
 from production.services.recipe_tree import IngredientNeed, recipe_needs
 
@@ -40,31 +40,43 @@ class PricedNeed:
 class PriceBook:
     """Everything needed to price some ingredients, loaded with a fixed number of queries."""
 
-    ingredients: dict[int, Ingredient]
-    lots: dict[int, list[InventoryLot]]  # lots with stock, oldest first
+    ingredients: dict[int, str]  # the ingredients the book can price, by id: their names
+    lots: dict[int, list[tuple[Decimal, Decimal]]]  # (remaining, cost per unit), oldest first
     latest: dict[int, Decimal | None]  # latest price per base unit
 
     def price(self, ingredient_id: int, quantity: Decimal) -> PricedNeed:
-        ingredient = self.ingredients.get(ingredient_id)
-        if ingredient is None:
+        """FIFO over the lots on hand (as `plan_fifo` draws), the latest price for the rest."""
+        if ingredient_id not in self.ingredients:
             raise NotFound("Ingredient", ingredient_id)
         unit_price = self.latest.get(ingredient_id)
         if quantity <= 0:
             return PricedNeed(Decimal(0), False, quantity, Decimal(0), unit_price)
-        plan = plan_fifo(ingredient, quantity, self.lots.get(ingredient_id, []))
-        cost = plan.total_cost
-        rest = quantity - plan.consumed
+        cost = Decimal(0)
+        consumed = Decimal(0)
+        left = quantity
+        for remaining, cost_per_unit in self.lots.get(ingredient_id, ()):
+            if left <= 0:
+                break
+            take = min(left, remaining)
+            if take > 0:
+                consumed += take
+                cost += line_cost(take, cost_per_unit)
+                left -= take
+        rest = quantity - consumed
         missing = False
         if rest > 0:
             if unit_price is None:
                 missing = True
             else:
                 cost += line_cost(rest, unit_price)
-        return PricedNeed(cost, missing, quantity, plan.consumed, unit_price)
+        return PricedNeed(cost, missing, quantity, consumed, unit_price)
 
 
 def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
-    """Two queries whatever the number of ingredients: ingredients with latest prices, lots."""
+    """Two queries whatever the number of ingredients: ingredients with latest prices, lots.
+
+    Both read plain values: pricing needs a few columns, not whole rows.
+    """
     tx.require()
     ids = sorted(set(ingredient_ids))
     latest_cost = Subquery(
@@ -74,14 +86,25 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
         .reverse()  # newest first
         .values("cost_per_unit")[:1]
     )
-    ingredients: dict[int, Ingredient] = {}
+    ingredients: dict[int, str] = {}
     latest: dict[int, Decimal | None] = {}
-    for ingredient in tx.objects(Ingredient).filter(pk__in=ids).annotate(latest_cost=latest_cost):
-        ingredients[ingredient.pk] = ingredient
-        latest[ingredient.pk] = ingredient.latest_cost
-    lots: dict[int, list[InventoryLot]] = {i: [] for i in ingredients}
-    for lot in household_lots(tx).with_stock().filter(ingredient_id__in=ids).fifo():
-        lots[lot.ingredient_id].append(lot)
+    for pk, name, cost in (
+        tx.objects(Ingredient)
+        .filter(pk__in=ids)
+        .annotate(latest_cost=latest_cost)
+        .values_list("pk", "name", "latest_cost")
+    ):
+        ingredients[pk] = name
+        latest[pk] = cost
+    lots: dict[int, list[tuple[Decimal, Decimal]]] = {i: [] for i in ingredients}
+    for ingredient_id, remaining, cost_per_unit in (
+        household_lots(tx)
+        .with_stock()
+        .filter(ingredient_id__in=ids)
+        .fifo()
+        .values_list("ingredient_id", "quantity_remaining", "cost_per_unit")
+    ):
+        lots[ingredient_id].append((remaining, cost_per_unit))
     return PriceBook(ingredients=ingredients, lots=lots, latest=latest)
 
 

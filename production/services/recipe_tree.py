@@ -8,19 +8,96 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from bakeplanner.errors import ValidationFailed
-from bakeplanner.money import qty_to_string, to_decimal
+from bakeplanner.money import MILLI, qty_to_string, to_decimal
 from bakeplanner.tx import Tx
-from bakeplanner.units import ingredient_to_base
+from bakeplanner.units import BASE_UNIT, ML_PER_CUP, UNITS, VOLUME, WEIGHT, ingredient_to_base
 from production.models import Ingredient, Recipe, RecipeComponent, RecipeIngredient
 from production.services.lookup import get_owned
 
 __all__ = ["get_recipe_ingredients"]
 
 MAX_DEPTH = 3  # a recipe, its sub-recipes and theirs
+
+# The columns of an ingredient the planning reads use, and the same through a relation
+# (`ingredient__…`). The time stamps are left out: turning thousands of them into aware
+# datetimes was most of the cost of a report, and no report shows them.
+INGREDIENT_FIELDS = tuple(
+    field.attname
+    for field in Ingredient._meta.concrete_fields
+    if field.attname not in {"created_at", "updated_at"}
+)  # in the model's column order, as `Model.from_db` takes them
+
+
+def ingredient_columns(relation: str) -> list[str]:
+    """`INGREDIENT_FIELDS` as `values_list` names through `relation` (e.g. "ingredient")."""
+    return [f"{relation}__{name.removesuffix('_id')}" for name in INGREDIENT_FIELDS]
+
+
+class IngredientCache:
+    """Ingredients built once per id from `INGREDIENT_FIELDS` values, time stamps deferred.
+
+    Rows read through a relation repeat the same ingredient on many lines; one instance per
+    ingredient is enough, and building it from plain values skips the model query machinery.
+    """
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.by_id: dict[int, Ingredient] = {}
+
+    def get(self, values: tuple[Any, ...]) -> Ingredient:
+        ingredient = self.by_id.get(values[0])
+        if ingredient is None:
+            ingredient = Ingredient.from_db(self.using, INGREDIENT_FIELDS, values)
+            self.by_id[values[0]] = ingredient
+        return ingredient
+
+
+# How one unit becomes an ingredient's base unit: (factor to the unit's family base,
+# density for a weight/volume crossing or None, True when the crossing is volume → weight).
+ConversionPlan = tuple[Decimal, Decimal | None, bool]
+
+
+def conversion_plan(unit: str, ingredient: Ingredient) -> ConversionPlan | None:
+    """The steps `ingredient_to_base` takes for `unit`, or None where it would refuse.
+
+    `to_base_with` repeats those exact Decimal steps without looking anything up again, so
+    a line converted in a loop gives the very same figure; None sends the caller to
+    `ingredient_to_base` itself, which raises the refusal with its message.
+    """
+    known = UNITS.get(unit)
+    if known is None or ingredient.stock_family not in BASE_UNIT:
+        return None
+    family, factor = known
+    target_family, target_factor = UNITS[BASE_UNIT[ingredient.stock_family]]
+    if target_factor != 1:
+        return None
+    if family == target_family:
+        return factor, None, False
+    if {family, target_family} != {WEIGHT, VOLUME}:
+        return None
+    if ingredient.density_g_per_cup is None:
+        return None
+    density = to_decimal(ingredient.density_g_per_cup)
+    if density <= 0:
+        return None
+    return factor, density, family == VOLUME
+
+
+def to_base_with(
+    plan: ConversionPlan | None, quantity: Decimal, unit: str, ingredient: Ingredient
+) -> Decimal:
+    """`ingredient_to_base(quantity, unit, ingredient)` along a precomputed plan."""
+    if plan is None:
+        return ingredient_to_base(quantity, unit, ingredient)
+    factor, density, volume_to_weight = plan
+    base = quantity * factor
+    if density is not None:
+        base = base * density / ML_PER_CUP if volume_to_weight else base * ML_PER_CUP / density
+    return base.quantize(MILLI, rounding=ROUND_HALF_EVEN)
 
 
 @dataclass
