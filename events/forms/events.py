@@ -129,5 +129,5 @@ class ProductionTargetForm(TargetForm):
 
 class AssemblyTargetForm(TargetForm):
     item_name, item_label = "finished_good", "Gift box"
-    count_name, count_label = "target_quantity", "Target quantity"
+    count_name, count_label = "target_quantity", "Target gift boxes"
     submit = "Save packing target"
