@@ -25,6 +25,7 @@ urlpatterns = [
         name="purchase_quick_confirm",
     ),
     path("purchases/<int:pk>/edit/", ingredients.purchase_edit, name="purchase_edit"),
+    path("purchases/<int:pk>/correct/", ingredients.purchase_correct, name="purchase_correct"),
     path("purchases/<int:pk>/delete/", ingredients.purchase_delete, name="purchase_delete"),
     path("inventory/", ingredients.inventory, name="inventory"),
     path("inventory/deplete/", ingredients.depletion_create, name="depletion_create"),

@@ -104,7 +104,10 @@ OBJECT_FOR: dict[str, str] = {
         "ingredient",
     ),
     **dict.fromkeys(["production:product_edit", "production:product_delete"], "product"),
-    **dict.fromkeys(["production:purchase_edit", "production:purchase_delete"], "purchase"),
+    **dict.fromkeys(
+        ["production:purchase_edit", "production:purchase_delete", "production:purchase_correct"],
+        "purchase",
+    ),
     **dict.fromkeys(
         [
             "production:recipe_detail",

@@ -45,7 +45,7 @@ from production.models import (
 )
 from production.services.inventory import line_cost
 from production.services.lookup import clean_decimal, get_owned
-from production.services.purchases import _lot_figures, base_units_per_package
+from production.services.purchases import _is_drawn, _lot_figures, base_units_per_package
 from production.services.run_inputs import folded_average, money, text
 
 __all__ = [
@@ -117,6 +117,12 @@ class _Plan:
     averages: list[_AverageChange] = field(default_factory=list)
     adjustments: dict[int, Decimal] = field(default_factory=dict)
     untouched_assemblies: list[AssemblyRun] = field(default_factory=list)
+
+
+def lot_in_use(tx: Tx, lot: InventoryLot) -> bool:
+    """Whether some of the lot was drawn: its purchase can then only be corrected here."""
+    tx.require()
+    return _is_drawn(tx, lot)
 
 
 # --- Reading and planning ------------------------------------------------------------------

@@ -84,6 +84,7 @@ def _url_args(world) -> dict[str, int]:
         "product_delete": world.flour_big.pk,
         "purchase_edit": world.lot2.purchase_id,
         "purchase_delete": world.lot2.purchase_id,
+        "purchase_correct": world.lot2.purchase_id,
         "recipe_detail": world.cookies.pk,
         "recipe_edit": world.cookies.pk,
         "recipe_delete": world.frosting.pk,

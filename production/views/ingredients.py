@@ -9,12 +9,14 @@ from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
-from bakeplanner.display import number_text, quantity
+from bakeplanner.display import number_text, plural, quantity
+from bakeplanner.errors import DomainError
 from bakeplanner.pages import (
     SMALL_HIDDEN,
     delete_page,
@@ -23,21 +25,26 @@ from bakeplanner.pages import (
     object_or_404,
     posted_data,
     read_context,
+    show_error,
     sort_headers,
+    write_with,
 )
 from bakeplanner.params import whole_number_or_none
-from bakeplanner.tx import Tx
+from bakeplanner.tx import Tx, request_tx
 from production.forms import catalogue as forms
+from production.forms.corrections import CorrectPurchaseForm
 from production.models import (
     FinishedGood,
     FinishedUnit,
     Ingredient,
+    InventoryLot,
     Product,
     Purchase,
     StockAdjustment,
 )
 from production.services import (
     adjust_finished_stock,
+    correct_purchase,
     create_ingredient,
     create_product,
     delete_ingredient,
@@ -45,16 +52,19 @@ from production.services import (
     delete_purchase,
     get_ingredient_detail,
     get_inventory,
+    get_purchase_corrections,
     list_adjustments,
     list_ingredients,
     list_products,
     list_purchases,
+    preview_purchase_correction,
     record_depletion,
     record_purchase,
     update_ingredient,
     update_product,
     update_purchase,
 )
+from production.services.corrections import lot_in_use
 from production.services.inventory import product_label
 from production.services.lookup import get_owned
 from production.views.choices import ingredient_choices, product_choices
@@ -278,7 +288,13 @@ def purchase_create(request: HttpRequest) -> HttpResponse:
 @member_required
 def purchase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def build(tx: Tx) -> dict[str, Any]:
-        return {"purchase": get_owned(tx, Purchase, pk), "products": product_choices(tx)}
+        purchase = get_owned(tx, Purchase, pk)
+        return {
+            "purchase": purchase,
+            "products": product_choices(tx),
+            "in_use": lot_in_use(tx, tx.objects(InventoryLot).get(purchase=purchase)),
+            "corrections": get_purchase_corrections(tx, pk),
+        }
 
     ctx = read_context(request, build)
     purchase = ctx["purchase"]
@@ -300,10 +316,73 @@ def purchase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "production/purchase_edit.html",
         form,
-        {"purchase": purchase, "cancel_url": reverse("production:purchase_list")},
+        {
+            "purchase": purchase,
+            "in_use": ctx["in_use"],
+            "corrections": ctx["corrections"],
+            "cancel_url": reverse("production:purchase_list"),
+        },
         lambda tx, data: update_purchase(tx, pk, **data),
         success=lambda lot: "Saved the purchase; its lot was recounted.",
         next_url=lambda lot: reverse("production:purchase_list"),
+    )
+
+
+@member_required
+def purchase_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a used purchase in two steps: see what it changes, then save it.
+
+    The first POST shows the consequences (nothing changes); the second, with `confirm`,
+    saves them in one unit of work (docs/design.md, "Corrections").
+    """
+
+    def build(tx: Tx) -> dict[str, Any]:
+        purchase = get_owned(tx, Purchase, pk)
+        product = tx.objects(Product).select_related("ingredient").get(pk=purchase.product_id)
+        lot = tx.objects(InventoryLot).get(purchase=purchase)
+        return {
+            "purchase": purchase,
+            "lot": lot,
+            "base_unit": product.ingredient.base_unit,
+            "label": product_label(product, product.ingredient.name),
+            "corrections": get_purchase_corrections(tx, pk),
+        }
+
+    ctx = read_context(request, build)
+    form = CorrectPurchaseForm(posted_data(request))
+    preview: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        figures = {"price_per_package": data["price_per_package"], "packages": data["packages"]}
+        if data["confirm"]:
+            result = write_with(
+                request, form, lambda tx: correct_purchase(tx, pk, reason=data["reason"], **figures)
+            )
+            if isinstance(result, dict):
+                count = result["runs_changed"]
+                messages.success(
+                    request,
+                    f"Corrected the purchase: the cost of {plural(count, 'run', 'runs')} "
+                    f"changed by {result['total_difference']}."
+                    if count
+                    else "Corrected the purchase: no run's cost changed.",
+                )
+                return redirect(reverse("production:purchase_edit", args=[pk]))
+        else:
+            try:
+                with request_tx(request, read_only=True) as tx:
+                    preview = preview_purchase_correction(tx, pk, **figures)
+            except DomainError as exc:
+                show_error(form, exc)
+    return render(
+        request,
+        "production/purchase_correct.html",
+        {
+            **ctx,
+            "form": form,
+            "preview": preview,
+            "cancel_url": reverse("production:purchase_edit", args=[pk]),
+        },
     )
 
 
