@@ -39,6 +39,7 @@ from production.models import (
     Product,
     ProductionConsumption,
     Purchase,
+    PurchaseCorrection,
     Recipe,
     RecipeComponent,
     RecipeIngredient,
@@ -211,6 +212,28 @@ class InventoryLotAdmin(ReadOnlyAdmin):
     list_select_related = ["ingredient", "product__ingredient"]
     search_fields = ["ingredient__name", "product__brand", "product__name"]
     date_hierarchy = "received_on"
+
+
+@admin.register(PurchaseCorrection)
+class PurchaseCorrectionAdmin(ReadOnlyAdmin):
+    """Corrections are made on the purchase's Correct page, which restates the runs; here
+    they are only read (docs/design.md, "Corrections")."""
+
+    list_display = [
+        "id",
+        "purchase",
+        "old_price_per_package",
+        "new_price_per_package",
+        "old_packages",
+        "new_packages",
+        "corrected_by",
+        "corrected_at",
+        "household",
+    ]
+    list_filter = ["household", "corrected_at"]
+    list_select_related = ["purchase__product__ingredient", "corrected_by"]
+    search_fields = ["reason", "purchase__product__ingredient__name", "purchase__supplier"]
+    date_hierarchy = "corrected_at"
 
 
 # --- Recipes --------------------------------------------------------------------------------

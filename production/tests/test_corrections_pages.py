@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from bakeplanner.testing import db_snapshot
+from bakeplanner.tx import unit_of_work
+from conftest import make_user
 from production.models import InventoryLot, ProductionRun, PurchaseCorrection
+from production.services import correct_purchase
 from production.tests.test_corrections import build_world
 
 
@@ -90,3 +94,19 @@ def test_edit_page_of_used_purchase_offers_correct_instead_of_the_form(world, me
     ).content.decode()
     assert _url(world) in page
     assert "Save purchase" not in page
+
+
+def test_admin_shows_corrections_read_only(world, member):
+    with unit_of_work(world.household, actor=member) as tx:
+        correct_purchase(tx, world.purchase_id, price_per_package="4.50", reason="Receipt")
+    row = PurchaseCorrection.objects.get()
+    client = Client()
+    client.force_login(make_user("sam", is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:production_purchasecorrection_changelist") + "?q=Receipt")
+    assert listing.status_code == 200
+    assert "4.5000" in listing.content.decode()
+    change = client.post(
+        reverse("admin:production_purchasecorrection_change", args=[row.pk]), {"reason": "x"}
+    )
+    assert change.status_code == 403
+    assert PurchaseCorrection.objects.get().reason == "Receipt"
