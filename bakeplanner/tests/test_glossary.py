@@ -4,23 +4,27 @@ Every GET page of the project is rendered with one of everything in the househol
 world of `test_every_url`), its visible text is taken (tags, scripts and styles removed) and
 searched for the words the glossary forbids and for figures shown unformatted. Pages whose
 templates are still being reworded are listed in `NOT_YET_SWEPT`; empty it as they are.
+The messages the event pages leave after a change (targets, assigning, status moves, refused
+deletes) are held to the same words and to one pattern per kind of change.
 """
 
 from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from bakeplanner.tests import test_every_url
 from bakeplanner.tests.test_every_url import ALL, OBJECT_FOR, _url
 from events.models import AssemblyTarget, Assignment, Event, Package, ProductionTarget, Recipient
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 # The same world of one of everything, as a fixture of this module too.
 world = test_every_url.world
@@ -107,7 +111,7 @@ def test_the_check_finds_a_forbidden_word_in_visible_text_only() -> None:
 # --- Messages ---------------------------------------------------------------------------------
 
 
-def said(response: HttpResponse) -> list[str]:
+def said(response: Response) -> list[str]:
     """The messages a POST left for the next page, as a person reads them."""
     return [str(message) for message in get_messages(response.wsgi_request)]
 
