@@ -7,7 +7,9 @@ through goods still to assemble. Recipe needs, suggested targets, the shopping l
 packaging needs and estimates all read this one engine.
 
 Every loader reads in bulk, so a report costs the same number of queries whatever the size
-of the event: one per table (and one per sub-recipe level, at most three).
+of the event: one per table. Rows are read as plain values where only a few columns are used,
+and each ingredient is built once per read: at a few thousand rows a page, building model
+instances cost far more than the queries themselves (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -260,7 +262,11 @@ def _load(
     if package_ids:
         for package_id, package_name, good_id, good_name, quantity in (
             tx.objects(PackageItem)
-            .filter(package_id__in=package_ids)
+            .filter(
+                package_id__in=tx.objects(Assignment)
+                .filter(event_id__in=event_ids)
+                .values("package_id")
+            )
             .order_by("id")
             .values_list(
                 "package_id", "package__name", "finished_good_id", "finished_good__name", "quantity"
@@ -356,6 +362,7 @@ def _load(
     }
 
     result: dict[int, Demand] = {}
+    expander = _Expander(good_nested, good_names)
     for event in events:
         demand = result[event.pk] = Demand(
             event=event,
@@ -371,7 +378,7 @@ def _load(
             unit_info=unit_info,
             package_counts=dict(package_counts.get(event.pk, {})),
         )
-        _explode(demand, good_names)
+        _explode(demand, good_names, expander)
     for event_pk, good_id, good_name, quantity, notes in assembly_targets:
         demand = result[event_pk]
         good = demand.goods.get(good_id)
@@ -395,35 +402,62 @@ def _load(
     return result
 
 
-def _explode(demand: Demand, good_names: dict[int, str]) -> None:
-    """Goods from packages, through nested goods (integers), to finished units and batches."""
-    reach_cache: dict[int, dict[int, int]] = {}
+class _Expander:
+    """What one package holds, good by good, through nested goods (integers).
 
-    def reach(good_id: int, depth: int) -> dict[int, int]:
+    The contents of goods and packages are the household's, the same for every event, so a
+    read of many events works each package out once.
+    """
+
+    def __init__(
+        self, good_nested: dict[int, list[tuple[int, int]]], good_names: dict[int, str]
+    ) -> None:
+        self.good_nested = good_nested
+        self.good_names = good_names
+        self.reach_cache: dict[int, dict[int, int]] = {}
+        self.package_cache: dict[int, dict[int, int]] = {}
+
+    def reach(self, good_id: int, depth: int) -> dict[int, int]:
         """How many of each good one `good_id` contains, itself included."""
-        if good_id in reach_cache:
-            return reach_cache[good_id]
+        cached = self.reach_cache.get(good_id)
+        if cached is not None:
+            return cached
         if depth > MAX_GOOD_NESTING:
             raise ValidationFailed(
-                f"Finished good {good_names.get(good_id, good_id)} contains itself."
+                f"Finished good {self.good_names.get(good_id, good_id)} contains itself."
             )
         counts: dict[int, int] = {good_id: 1}
-        for nested_id, quantity in demand.good_nested.get(good_id, []):
-            for inner_id, inner_count in reach(nested_id, depth + 1).items():
+        for nested_id, quantity in self.good_nested.get(good_id, []):
+            for inner_id, inner_count in self.reach(nested_id, depth + 1).items():
                 counts[inner_id] = counts.get(inner_id, 0) + quantity * inner_count
-        reach_cache[good_id] = counts
+        self.reach_cache[good_id] = counts
         return counts
 
+    def package(self, package_id: int, items: list[tuple[int, int]]) -> dict[int, int]:
+        """Goods per package, in the order they are first met."""
+        totals = self.package_cache.get(package_id)
+        if totals is None:
+            totals = {}
+            for top_id, per_package in items:
+                for good_id, per_top in self.reach(top_id, 1).items():
+                    totals[good_id] = totals.get(good_id, 0) + per_package * per_top
+            self.package_cache[package_id] = totals
+        return totals
+
+
+def _explode(demand: Demand, good_names: dict[int, str], expander: _Expander) -> None:
+    """Goods from packages, through nested goods (integers), to finished units and batches."""
+    goods = demand.goods
     for package_id, count in demand.package_counts.items():
         package_name = demand.package_names.get(package_id)
-        for top_id, per_package in demand.package_goods.get(package_id, []):
-            for good_id, per_top in reach(top_id, 1).items():
-                good = demand.goods.get(good_id)
-                if good is None:
-                    good = demand.goods[good_id] = GoodDemand(good_id, good_names[good_id])
-                good.needed += count * per_package * per_top
-                if package_name is not None:
-                    good.packages.add(package_name)
+        contents = expander.package(package_id, demand.package_goods.get(package_id, []))
+        for good_id, per_package in contents.items():
+            good = goods.get(good_id)
+            if good is None:
+                good = goods[good_id] = GoodDemand(good_id, good_names[good_id])
+            good.needed += count * per_package
+            if package_name is not None:
+                good.packages.add(package_name)
 
     for good in demand.goods.values():
         if good.needed <= 0:
@@ -471,10 +505,19 @@ class RecipeGraph:
 
 
 def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
-    """Edges level by level (one query each, at most three) and every line in one query."""
+    """The household's sub-recipe edges in one query and the reached recipes' lines in one."""
     tx.require()
+    # Every sub-recipe edge of the household in one query (a recipe has a few, and the
+    # household a few per recipe), then walked level by level from the roots.
+    edges: dict[int, list[tuple[int, str, Decimal]]] = defaultdict(list)
+    for recipe_id, child_id, child_name, batches in (
+        tx.objects(RecipeComponent)
+        .order_by("id")
+        .values_list("recipe_id", "component_recipe_id", "component_recipe__name", "batches")
+    ):
+        edges[recipe_id].append((child_id, child_name, batches))
     names = dict(roots)
-    children: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    children: dict[int, list[tuple[int, Decimal]]] = {}
     frontier = set(roots)
     seen = set(roots)
     depth = 1
@@ -482,17 +525,13 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
         if depth > MAX_DEPTH + 1:
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
         next_frontier: set[int] = set()
-        for recipe_id, child_id, child_name, batches in (
-            tx.objects(RecipeComponent)
-            .filter(recipe_id__in=frontier)
-            .order_by("id")
-            .values_list("recipe_id", "component_recipe_id", "component_recipe__name", "batches")
-        ):
-            children[recipe_id].append((child_id, batches))
-            names.setdefault(child_id, child_name)
-            if child_id not in seen:
-                seen.add(child_id)
-                next_frontier.add(child_id)
+        for recipe_id in frontier:
+            for child_id, child_name, batches in edges.get(recipe_id, ()):
+                children.setdefault(recipe_id, []).append((child_id, batches))
+                names.setdefault(child_id, child_name)
+                if child_id not in seen:
+                    seen.add(child_id)
+                    next_frontier.add(child_id)
         frontier = next_frontier
         depth += 1
     lines: dict[int, list[GraphLine]] = defaultdict(list)
@@ -511,7 +550,7 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
             if key not in plans:
                 plans[key] = conversion_plan(unit, ingredient)
             lines[row[0]].append(GraphLine(ingredient, row[1], unit, plans[key]))
-    return RecipeGraph(names=names, children=dict(children), lines=dict(lines))
+    return RecipeGraph(names=names, children=children, lines=dict(lines))
 
 
 def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, IngredientDemand]:
