@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db import DatabaseError
 from django.db.models import Q
 
 from bakeplanner.errors import NotFound, ValidationFailed
@@ -163,19 +164,19 @@ def _ids_drawing(tx: Tx, lot: InventoryLot) -> tuple[set[int], set[int]]:
 
 
 def _lock_runs(
-    tx: Tx, production_ids: set[int], assembly_ids: set[int]
+    tx: Tx, production_ids: set[int], assembly_ids: set[int], *, nowait: bool = False
 ) -> tuple[dict[int, ProductionRun], dict[int, AssemblyRun]]:
     production = {
         run.pk: run
         for run in tx.objects(ProductionRun)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), nowait=nowait)
         .filter(pk__in=production_ids)
         .order_by("id")
     }
     assembly = {
         run.pk: run
         for run in tx.objects(AssemblyRun)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), nowait=nowait)
         .filter(pk__in=assembly_ids)
         .order_by("id")
     }
@@ -219,27 +220,57 @@ def _load(
     }
     lot = lots.get()
     if lock:
-        # A run may have drawn from the lot between the first look and the lot's lock; it has
-        # committed by now (the draw held the lot). Its item must already be locked here.
-        more_production, more_assembly = _ids_drawing(tx, lot)
-        new_production, new_assembly = (
-            more_production - production.keys(),
-            more_assembly - assembly.keys(),
-        )
-        if new_production or new_assembly:
-            extra_production, extra_assembly = _lock_runs(tx, new_production, new_assembly)
-            for run in extra_production.values():
-                if run.reversed_at is None and run.finished_unit_id not in items["finished_unit"]:
-                    raise ConcurrentUse(_busy_message())
-            for other in extra_assembly.values():
-                if (
-                    other.reversed_at is None
-                    and other.finished_good_id not in items["finished_good"]
-                ):
-                    raise ConcurrentUse(_busy_message())
-            production.update(extra_production)
-            assembly.update(extra_assembly)
+        _lock_late_runs(tx, lot, production, assembly, items)
     return purchase, lot, production, assembly, items
+
+
+def _lock_late_runs(
+    tx: Tx,
+    lot: InventoryLot,
+    production: dict[int, ProductionRun],
+    assembly: dict[int, AssemblyRun],
+    items: dict[str, dict[int, Any]],
+) -> None:
+    """Add the runs that drew from the lot after the first look, before its lock was ours.
+
+    They have committed (their draw held the lot). Their rows and items are locked only if
+    nobody holds them (`nowait`): this correction holds the lot, and waiting here for a row
+    whose holder waits for the lot would deadlock. If one is held, the correction is
+    refused and changes nothing.
+    """
+    more_production, more_assembly = _ids_drawing(tx, lot)
+    late_production = more_production - production.keys()
+    late_assembly = more_assembly - assembly.keys()
+    if not late_production and not late_assembly:
+        return
+    try:
+        extra_production, extra_assembly = _lock_runs(
+            tx, late_production, late_assembly, nowait=True
+        )
+        unit_ids = {
+            run.finished_unit_id for run in extra_production.values() if run.reversed_at is None
+        } - items["finished_unit"].keys()
+        good_ids = {
+            run.finished_good_id for run in extra_assembly.values() if run.reversed_at is None
+        } - items["finished_good"].keys()
+        for unit in (
+            tx.objects(FinishedUnit)
+            .select_for_update(nowait=True)
+            .filter(pk__in=unit_ids)
+            .order_by("id")
+        ):
+            items["finished_unit"][unit.pk] = unit
+        for good in (
+            tx.objects(FinishedGood)
+            .select_for_update(nowait=True)
+            .filter(pk__in=good_ids)
+            .order_by("id")
+        ):
+            items["finished_good"][good.pk] = good
+    except DatabaseError:
+        raise ConcurrentUse(_busy_message()) from None
+    production.update(extra_production)
+    assembly.update(extra_assembly)
 
 
 def _busy_message() -> str:
