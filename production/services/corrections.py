@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.db import DatabaseError
 from django.db.models import Q
@@ -44,6 +43,16 @@ from production.models import (
     StockAdjustment,
     StockAdjustmentLot,
 )
+from production.services.correction_results import (
+    ASSEMBLY,
+    PRODUCTION,
+    AverageChange,
+    CorrectionPlan,
+    RunChange,
+    correction_dto,
+    result_of,
+    summary_of,
+)
 from production.services.inventory import line_cost
 from production.services.lookup import clean_decimal, get_owned
 from production.services.purchases import _is_drawn, _lot_figures, base_units_per_package
@@ -58,66 +67,11 @@ __all__ = [
 
 logger = logging.getLogger("bakeplanner.production.corrections")
 
-RunKind = Literal["production", "assembly"]
-PRODUCTION: Literal["production"] = "production"
-ASSEMBLY: Literal["assembly"] = "assembly"
 MAX_REASON = 2000
 
 
 class ConcurrentUse(ValidationFailed):
     """Stock from the lot was used by a run this correction had not locked; try again."""
-
-
-@dataclass
-class _RunChange:
-    kind: RunKind
-    run: ProductionRun | AssemblyRun
-    old_total: Decimal
-    new_total: Decimal
-    old_per_unit: Decimal
-    new_per_unit: Decimal
-    new_loss_cost: Decimal = Decimal(0)
-    new_packaging_cost: Decimal = Decimal(0)
-
-    @property
-    def reversed(self) -> bool:
-        return self.run.reversed_at is not None
-
-    @property
-    def difference(self) -> Decimal:
-        return self.new_total - self.old_total
-
-
-@dataclass
-class _AverageChange:
-    item: FinishedUnit | FinishedGood
-    kind: str
-    difference: Decimal
-    old_average: Decimal
-    new_average: Decimal
-
-    @property
-    def moved(self) -> bool:
-        return self.new_average != self.old_average
-
-
-@dataclass
-class _Plan:
-    purchase: Purchase
-    lot: InventoryLot
-    ingredient: Ingredient
-    new_price: Decimal
-    new_packages: Decimal
-    new_cost_per_unit: Decimal
-    new_quantity_initial: Decimal
-    new_quantity_remaining: Decimal
-    production_rows: list[tuple[ProductionConsumption, Decimal]] = field(default_factory=list)
-    packaging_rows: list[tuple[AssemblyPackagingConsumption, Decimal]] = field(default_factory=list)
-    depletion_rows: list[tuple[StockAdjustmentLot, Decimal]] = field(default_factory=list)
-    runs: list[_RunChange] = field(default_factory=list)
-    averages: list[_AverageChange] = field(default_factory=list)
-    adjustments: dict[int, Decimal] = field(default_factory=dict)
-    untouched_assemblies: list[AssemblyRun] = field(default_factory=list)
 
 
 def lot_in_use(tx: Tx, lot: InventoryLot) -> bool:
@@ -289,7 +243,7 @@ def _plan(
     items: dict[str, dict[int, Any]],
     price: Decimal,
     packages: Decimal,
-) -> _Plan:
+) -> CorrectionPlan:
     product = tx.objects(Product).get(pk=purchase.product_id)
     ingredient = tx.objects(Ingredient).get(pk=lot.ingredient_id)
     quantity, cost_per_unit = _lot_figures(product, ingredient, packages, price)
@@ -304,7 +258,7 @@ def _plan(
             f"{ingredient.base_unit}.",
             field="packages",
         )
-    plan = _Plan(
+    plan = CorrectionPlan(
         purchase=purchase,
         lot=lot,
         ingredient=ingredient,
@@ -322,7 +276,10 @@ def _plan(
 
 
 def _plan_runs(
-    tx: Tx, plan: _Plan, production: dict[int, ProductionRun], assembly: dict[int, AssemblyRun]
+    tx: Tx,
+    plan: CorrectionPlan,
+    production: dict[int, ProductionRun],
+    assembly: dict[int, AssemblyRun],
 ) -> None:
     """Each run's ledger re-priced row by row and its totals recomputed as recording does."""
     lot_pk, cost = plan.lot.pk, plan.new_cost_per_unit
@@ -339,7 +296,7 @@ def _plan_runs(
             total += new_cost
         actual, expected = run.actual_yield, run.expected_yield
         plan.runs.append(
-            _RunChange(
+            RunChange(
                 kind=PRODUCTION,
                 run=run,
                 old_total=run.total_ingredient_cost,
@@ -362,7 +319,7 @@ def _plan_runs(
             packaging_cost += new_cost
         total = packing.component_cost + packaging_cost
         plan.runs.append(
-            _RunChange(
+            RunChange(
                 kind=ASSEMBLY,
                 run=packing,
                 old_total=packing.total_cost,
@@ -374,7 +331,7 @@ def _plan_runs(
         )
 
 
-def _plan_averages(plan: _Plan, items: dict[str, dict[int, Any]]) -> None:
+def _plan_averages(plan: CorrectionPlan, items: dict[str, dict[int, Any]]) -> None:
     """Each item's average takes its runs' difference spread over the count on hand now.
 
     new average = (count × average + difference) ÷ count, rounded as folding a run in is,
@@ -396,7 +353,7 @@ def _plan_averages(plan: _Plan, items: dict[str, dict[int, Any]]) -> None:
         if count > 0 and difference:
             new_average = max(Decimal(0), folded_average(count, average, difference, count))
         plan.averages.append(
-            _AverageChange(
+            AverageChange(
                 item=item,
                 kind=kind,
                 difference=difference,
@@ -406,7 +363,7 @@ def _plan_averages(plan: _Plan, items: dict[str, dict[int, Any]]) -> None:
         )
 
 
-def _plan_depletions(tx: Tx, plan: _Plan) -> None:
+def _plan_depletions(tx: Tx, plan: CorrectionPlan) -> None:
     """Depletions drawn from the lot: their rows and their adjustment's cost re-priced."""
     rows = list(tx.objects(StockAdjustmentLot).filter(lot=plan.lot).order_by("id"))
     if not rows:
@@ -421,7 +378,7 @@ def _plan_depletions(tx: Tx, plan: _Plan) -> None:
     plan.adjustments = dict(totals)
 
 
-def _find_untouched_assemblies(tx: Tx, plan: _Plan) -> None:
+def _find_untouched_assemblies(tx: Tx, plan: CorrectionPlan) -> None:
     """Packing runs that took the restated baked items or boxes: they keep their figures."""
     unit_ids = {
         change.run.finished_unit_id
@@ -453,139 +410,6 @@ def _find_untouched_assemblies(tx: Tx, plan: _Plan) -> None:
     )
 
 
-# --- Results -------------------------------------------------------------------------------
-
-
-def _run_label(change: _RunChange) -> str:
-    if change.kind == PRODUCTION:
-        return f"Baking run {change.run.pk}"
-    return f"Packing run {change.run.pk}"
-
-
-def _summary(plan: _Plan) -> dict[str, Any]:
-    """Exact figures (6 or 12 places as stored) for the audit row and the result."""
-    lot = plan.lot
-    total_difference = sum((change.difference for change in plan.runs), Decimal(0))
-    counted = [change for change in plan.runs if not change.reversed]
-    return {
-        "lot_id": lot.pk,
-        "ingredient": plan.ingredient.name,
-        "unit": plan.ingredient.base_unit,
-        "old_cost_per_unit": str(lot.cost_per_unit),
-        "new_cost_per_unit": str(plan.new_cost_per_unit),
-        "old_quantity_initial": str(lot.quantity_initial),
-        "new_quantity_initial": str(plan.new_quantity_initial),
-        "old_quantity_remaining": str(lot.quantity_remaining),
-        "new_quantity_remaining": str(plan.new_quantity_remaining),
-        "runs": [
-            {
-                "kind": change.kind,
-                "id": change.run.pk,
-                "label": _run_label(change),
-                "reversed": change.reversed,
-                "old_total": str(change.old_total),
-                "new_total": str(change.new_total),
-                "old_per_unit": str(change.old_per_unit),
-                "new_per_unit": str(change.new_per_unit),
-                "difference": str(change.difference),
-            }
-            for change in plan.runs
-        ],
-        "runs_changed": sum(1 for change in counted if change.difference),
-        "total_difference": str(sum((c.difference for c in counted), Decimal(0))),
-        "total_difference_with_undone": str(total_difference),
-        "averages": [
-            {
-                "kind": average.kind,
-                "id": average.item.pk,
-                "name": average.item.name,
-                "count": average.item.inventory_count,
-                "difference": str(average.difference),
-                "old_average": str(average.old_average),
-                "new_average": str(average.new_average),
-                "left_alone": average.item.inventory_count == 0 and bool(average.difference),
-            }
-            for average in plan.averages
-        ],
-        "depletions": sorted(plan.adjustments),
-        "untouched_assemblies": [run.pk for run in plan.untouched_assemblies],
-    }
-
-
-def _result(plan: _Plan, summary: dict[str, Any]) -> dict[str, Any]:
-    """The DTO a page shows: money as two-decimal strings, plus the sentences to read."""
-    purchase = plan.purchase
-    runs = [
-        {
-            **entry,
-            "old_total_text": cost_to_string(entry["old_total"]),
-            "new_total_text": cost_to_string(entry["new_total"]),
-            "old_per_unit_text": cost_to_string(entry["old_per_unit"]),
-            "new_per_unit_text": cost_to_string(entry["new_per_unit"]),
-            "difference_text": _signed(Decimal(entry["difference"])),
-        }
-        for entry in summary["runs"]
-    ]
-    notes: list[str] = []
-    for average in summary["averages"]:
-        if average["left_alone"]:
-            notes.append(
-                f"No {average['name']} are on hand, so their average cost "
-                f"({cost_to_string(average['old_average'])}) is left as it is."
-            )
-    if any(entry["reversed"] for entry in runs):
-        notes.append("Undone runs are restated too, for the record; they move no average cost.")
-    if summary["untouched_assemblies"]:
-        ids = ", ".join(str(pk) for pk in summary["untouched_assemblies"])
-        notes.append(
-            f"Packing runs that used the restated items earlier keep their figures ({ids}): "
-            "they took the items at the average cost of that day."
-        )
-    if summary["depletions"]:
-        notes.append("Depletions drawn from this purchase are re-priced too.")
-    count = summary["runs_changed"]
-    difference = Decimal(summary["total_difference"])
-    headline = (
-        f"This changes the cost of {count} run{'s' if count != 1 else ''} by {_signed(difference)}."
-        if count
-        else "This changes the cost of no run."
-    )
-    return {
-        "purchase_id": purchase.pk,
-        "lot_id": plan.lot.pk,
-        "old_price_per_package": str(purchase.price_per_package),
-        "new_price_per_package": str(plan.new_price),
-        "old_packages": qty_to_string(purchase.packages),
-        "new_packages": qty_to_string(plan.new_packages),
-        "unit": summary["unit"],
-        "old_quantity_initial": qty_to_string(summary["old_quantity_initial"]),
-        "new_quantity_initial": qty_to_string(summary["new_quantity_initial"]),
-        "old_quantity_remaining": qty_to_string(summary["old_quantity_remaining"]),
-        "new_quantity_remaining": qty_to_string(summary["new_quantity_remaining"]),
-        "old_cost_per_unit": summary["old_cost_per_unit"],
-        "new_cost_per_unit": summary["new_cost_per_unit"],
-        "runs": runs,
-        "averages": [
-            {
-                **average,
-                "old_average_text": cost_to_string(average["old_average"]),
-                "new_average_text": cost_to_string(average["new_average"]),
-            }
-            for average in summary["averages"]
-        ],
-        "runs_changed": count,
-        "total_difference": _signed(difference),
-        "headline": headline,
-        "notes": notes,
-        "untouched_assemblies": summary["untouched_assemblies"],
-    }
-
-
-def _signed(value: Decimal) -> str:
-    text_value = cost_to_string(value)
-    return text_value if text_value.startswith("-") or text_value == "0.00" else f"+{text_value}"
-
-
 # --- Services ------------------------------------------------------------------------------
 
 
@@ -597,7 +421,7 @@ def preview_purchase_correction(
     purchase, lot, production, assembly, items = _load(tx, purchase_id, lock=False)
     price, count = _clean_request(purchase, price_per_package, packages)
     plan = _plan(tx, purchase, lot, production, assembly, items, price, count)
-    return _result(plan, _summary(plan))
+    return result_of(plan, summary_of(plan))
 
 
 def correct_purchase(
@@ -621,8 +445,8 @@ def correct_purchase(
         purchase, lot, production, assembly, items = _load(tx, purchase_id, lock=True)
         price, count = _clean_request(purchase, price_per_package, packages)
         plan = _plan(tx, purchase, lot, production, assembly, items, price, count)
-        summary = _summary(plan)
-        result = _result(plan, summary)
+        summary = summary_of(plan)
+        result = result_of(plan, summary)
         old_price, old_packages = purchase.price_per_package, purchase.packages
         _apply(tx, plan)
         correction = PurchaseCorrection(
@@ -647,7 +471,7 @@ def correct_purchase(
         return result
 
 
-def _apply(tx: Tx, plan: _Plan) -> None:
+def _apply(tx: Tx, plan: CorrectionPlan) -> None:
     purchase, lot = plan.purchase, plan.lot
     purchase.price_per_package = plan.new_price
     purchase.packages = plan.new_packages
@@ -699,7 +523,7 @@ def get_purchase_corrections(tx: Tx, purchase_id: Any) -> list[dict[str, Any]]:
     tx.require()
     purchase = get_owned(tx, Purchase, purchase_id)
     rows = tx.objects(PurchaseCorrection).filter(purchase=purchase).select_related("corrected_by")
-    return [_correction_dto(row) for row in rows.order_by("corrected_at", "id")]
+    return [correction_dto(row) for row in rows.order_by("corrected_at", "id")]
 
 
 def get_run_corrections(tx: Tx, run_kind: str, run_id: Any) -> list[dict[str, Any]]:
@@ -730,34 +554,8 @@ def get_run_corrections(tx: Tx, run_kind: str, run_id: Any) -> list[dict[str, An
     for row in rows:
         for entry in row.summary.get("runs", []):
             if entry.get("kind") == run_kind and entry.get("id") == run_pk:
-                dto = _correction_dto(row)
+                dto = correction_dto(row)
                 dto["run_old_total"] = cost_to_string(entry["old_total"])
                 dto["run_new_total"] = cost_to_string(entry["new_total"])
                 found.append(dto)
     return found
-
-
-def _correction_dto(row: PurchaseCorrection) -> dict[str, Any]:
-    user = row.corrected_by
-    return {
-        "id": row.pk,
-        "purchase_id": row.purchase_id,
-        "old_price_per_package": cost_to_string(row.old_price_per_package),
-        "new_price_per_package": cost_to_string(row.new_price_per_package),
-        "old_packages": qty_to_string(row.old_packages),
-        "new_packages": qty_to_string(row.new_packages),
-        "reason": row.reason,
-        "corrected_by": (user.get_full_name() or user.get_username()) if user else "",
-        "corrected_at": row.corrected_at,
-        "runs": [
-            {
-                "label": entry["label"],
-                "kind": entry["kind"],
-                "id": entry["id"],
-                "reversed": entry["reversed"],
-                "old_total": cost_to_string(entry["old_total"]),
-                "new_total": cost_to_string(entry["new_total"]),
-            }
-            for entry in row.summary.get("runs", [])
-        ],
-    }

@@ -229,7 +229,7 @@ def test_item_with_none_on_hand_keeps_its_average_and_says_so(world, tx):
     FinishedGood.objects.filter(pk=world.box.pk).update(inventory_count=0)
     result = correct_purchase(tx, world.purchase_id, price_per_package="4.50", reason="Receipt")
     assert FinishedGood.objects.get(pk=world.box.pk).average_unit_cost == Decimal("0.85")
-    assert any("No Sprinkle box are on hand" in note for note in result["notes"])
+    assert any("No Sprinkle boxes are on hand" in note for note in result["notes"])
 
 
 def test_runs_show_the_corrections_that_restated_them(world, tx):
