@@ -40,6 +40,7 @@ from production.services import (
     record_assembly,
     record_batch_production,
     record_purchase,
+    reverse_assembly_run,
 )
 
 
@@ -237,3 +238,30 @@ def test_runs_show_the_corrections_that_restated_them(world, tx):
     found = get_run_corrections(tx, "production", world.baking_id)
     assert [(c["run_old_total"], c["run_new_total"]) for c in found] == [("1.10", "1.55")]
     assert [c["reason"] for c in get_purchase_corrections(tx, world.purchase_id)] == ["Receipt"]
+
+
+def test_undone_run_is_restated_but_moves_no_average(world, tx):
+    reverse_assembly_run(tx, world.packing_id, reason="Packed the wrong box")
+    result = correct_purchase(tx, world.purchase_id, price_per_package="4.50", reason="Receipt")
+    packing = AssemblyRun.objects.get(pk=world.packing_id)
+    assert (packing.packaging_cost, packing.total_cost) == (Decimal("0.45"), Decimal("1.00"))
+    assert FinishedGood.objects.get(pk=world.box.pk).average_unit_cost == Decimal("0.85")
+    # 8 cookies back on hand at 0.1375; the baking run's +0.45 over 8: 1.55 ÷ 8 = 0.19375.
+    assert FinishedUnit.objects.get(pk=world.cookie.pk).average_unit_cost == Decimal("0.19375")
+    assert result["headline"] == "This changes the cost of 1 run by +0.45."
+
+
+def test_packing_run_that_only_took_the_baked_items_keeps_its_figures(world, tx):
+    bag = FinishedGood.objects.create(household=world.household, name="Cookie bag")
+    FinishedGoodComponent.objects.create(
+        household=world.household,
+        finished_good=bag,
+        component_type="finished_unit",
+        finished_unit=world.cookie,
+        quantity=2,
+    )
+    bagging = record_assembly(tx, bag.pk, 1)
+    result = correct_purchase(tx, world.purchase_id, price_per_package="4.50", reason="Receipt")
+    assert AssemblyRun.objects.get(pk=bagging["id"]).total_cost == Decimal("0.275")  # 2 × 0.1375
+    assert result["untouched_assemblies"] == [bagging["id"]]
+    assert any("keep their figures" in note for note in result["notes"])
