@@ -21,11 +21,16 @@ from django.utils import timezone
 from bakeplanner.money import cost_to_string, percent, to_decimal
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event, PackageItem
-from events.services.demand import Demand, explode_recipes, load_recipe_graph
+from events.services.demand import explode_recipes, extend_recipe_graph, load_recipe_graph
 from events.services.progress import overall_of, progress_for
 from events.services.reports import Estimate, estimate_event
 from production.models import AssemblyRun, Ingredient, ProductionRun, Recipe
-from production.services.costing import price_needs
+from production.services.costing import (
+    PricedNeed,
+    extend_price_book,
+    load_price_book,
+    price_with_book,
+)
 from production.services.lookup import get_owned, household_runs
 
 __all__ = [
@@ -238,19 +243,26 @@ def _packaging_estimate(estimate: Estimate, good_id: int) -> Decimal | None:
 
 
 def _price_outside_plan(
-    tx: Tx, demand: Demand, recipes: list[_Line], goods: list[_Line]
+    tx: Tx, estimate: Estimate, recipes: list[_Line], goods: list[_Line]
 ) -> set[str]:
     """Set `each` for recipes and boxes the plan's estimate did not price; return unpriced names.
 
     A recipe baked for the event (or given a target) that no package needs, or a box packed
     beyond the packages, still gets an estimate at current prices, priced for the batches or
-    boxes it concerns, in the same way as the plan: a constant number of queries.
+    boxes it concerns, in the same way as the plan: a constant number of queries. The recipe
+    trees and prices the estimate read are extended, not read again.
     """
+    demand = estimate.demand
     per_batch: dict[int, dict[int, Decimal]] = {}
     ingredients: dict[int, Ingredient] = {}
     totals: dict[int, Decimal] = defaultdict(Decimal)
     if recipes:
-        graph = load_recipe_graph(tx, {line.item_id: line.name for line in recipes})
+        roots = {line.item_id: line.name for line in recipes}
+        graph = estimate.graph
+        if graph is None:
+            graph = load_recipe_graph(tx, roots)
+        else:
+            extend_recipe_graph(tx, graph, roots)
         for line in recipes:
             exploded = explode_recipes(graph, {line.item_id: Decimal(1)})
             per_batch[line.item_id] = {i: need.quantity for i, need in exploded.items()}
@@ -262,7 +274,14 @@ def _price_outside_plan(
             ingredients[use.ingredient.pk] = use.ingredient
             totals[use.ingredient.pk] += use.per_unit * max(1, line.made + line.left)
     needs = {i: q for i, q in totals.items() if q > 0}
-    priced = price_needs(tx, needs) if needs else {}
+    priced: dict[int, PricedNeed] = {}
+    if needs:
+        book = estimate.book
+        if book is None:
+            book = load_price_book(tx, needs)
+        else:
+            extend_price_book(tx, book, needs)
+        priced = price_with_book(book, needs)
     unit_price = {i: need.cost / totals[i] for i, need in priced.items()}
     for line in recipes:
         line.each = sum(
@@ -343,7 +362,7 @@ def _made_and_left(
             line.each = packaging
     missing = set(estimate.missing_prices)
     if unpriced_recipes or unpriced_goods:
-        missing |= _price_outside_plan(tx, demand, unpriced_recipes, unpriced_goods)
+        missing |= _price_outside_plan(tx, estimate, unpriced_recipes, unpriced_goods)
 
     lines = recipe_lines + good_lines
     made_estimate = sum((line.made_estimate for line in lines), Decimal(0))

@@ -502,6 +502,10 @@ class RecipeGraph:
     names: dict[int, str]
     children: dict[int, list[tuple[int, Decimal]]]
     lines: dict[int, list[GraphLine]]
+    # Every sub-recipe edge of the household (child, child's name, batches), and the recipes
+    # whose lines are loaded: `extend_recipe_graph` adds roots with one query at most.
+    edges: dict[int, list[tuple[int, str, Decimal]]] = field(default_factory=dict)
+    loaded: set[int] = field(default_factory=set)
 
 
 def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
@@ -516,6 +520,18 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
         .values_list("recipe_id", "component_recipe_id", "component_recipe__name", "batches")
     ):
         edges[recipe_id].append((child_id, child_name, batches))
+    graph = RecipeGraph(names={}, children={}, lines={}, edges=dict(edges))
+    extend_recipe_graph(tx, graph, roots)
+    return graph
+
+
+def extend_recipe_graph(tx: Tx, graph: RecipeGraph, roots: dict[int, str]) -> None:
+    """Add `roots` and their trees to `graph`: one query for the lines not loaded yet, if any.
+
+    The trees are walked level by level from `roots` exactly as a fresh load would, so a tree
+    nested too deep is refused the same way.
+    """
+    tx.require()
     names = dict(roots)
     children: dict[int, list[tuple[int, Decimal]]] = {}
     frontier = set(roots)
@@ -526,7 +542,7 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
             raise ValidationFailed("A recipe's sub-recipes are nested more than 3 levels deep.")
         next_frontier: set[int] = set()
         for recipe_id in frontier:
-            for child_id, child_name, batches in edges.get(recipe_id, ()):
+            for child_id, child_name, batches in graph.edges.get(recipe_id, ()):
                 children.setdefault(recipe_id, []).append((child_id, batches))
                 names.setdefault(child_id, child_name)
                 if child_id not in seen:
@@ -534,23 +550,28 @@ def load_recipe_graph(tx: Tx, roots: dict[int, str]) -> RecipeGraph:
                     next_frontier.add(child_id)
         frontier = next_frontier
         depth += 1
-    lines: dict[int, list[GraphLine]] = defaultdict(list)
-    if seen:
-        cache = IngredientCache(tx.using)
-        plans: dict[tuple[str, int], ConversionPlan | None] = {}
-        for row in (
-            tx.objects(RecipeIngredient)
-            .filter(recipe_id__in=seen)
-            .order_by("id")
-            .values_list("recipe_id", "quantity", "unit", *ingredient_columns("ingredient"))
-        ):
-            ingredient = cache.get(row[3:])
-            unit = row[2]
-            key = (unit, ingredient.pk)
-            if key not in plans:
-                plans[key] = conversion_plan(unit, ingredient)
-            lines[row[0]].append(GraphLine(ingredient, row[1], unit, plans[key]))
-    return RecipeGraph(names=names, children=children, lines=dict(lines))
+    for recipe_id, name in names.items():
+        graph.names.setdefault(recipe_id, name)
+    for recipe_id, edges in children.items():
+        graph.children.setdefault(recipe_id, edges)
+    missing = seen - graph.loaded
+    if not missing:
+        return
+    graph.loaded |= missing
+    cache = IngredientCache(tx.using)
+    plans: dict[tuple[str, int], ConversionPlan | None] = {}
+    for row in (
+        tx.objects(RecipeIngredient)
+        .filter(recipe_id__in=missing)
+        .order_by("id")
+        .values_list("recipe_id", "quantity", "unit", *ingredient_columns("ingredient"))
+    ):
+        ingredient = cache.get(row[3:])
+        unit = row[2]
+        key = (unit, ingredient.pk)
+        if key not in plans:
+            plans[key] = conversion_plan(unit, ingredient)
+        graph.lines.setdefault(row[0], []).append(GraphLine(ingredient, row[1], unit, plans[key]))
 
 
 def explode_recipes(graph: RecipeGraph, roots: dict[int, Decimal]) -> dict[int, IngredientDemand]:

@@ -12,7 +12,7 @@ per base unit, so the recipients' costs add up to the event's total.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,11 +27,12 @@ from events.models import Assignment, Event, PackageItem, Recipient
 from events.services.demand import (
     MAX_GOOD_NESTING,
     Demand,
+    RecipeGraph,
     explode_recipes,
     load_demand,
     load_recipe_graph,
 )
-from production.services.costing import price_needs
+from production.services.costing import PriceBook, PricedNeed, load_price_book, price_with_book
 from production.services.lookup import get_owned
 
 __all__ = [
@@ -56,6 +57,10 @@ class Estimate:
     package_cost: dict[int, Decimal]  # package → one package
     assignment_cost: dict[int, Decimal]  # assignment → package × quantity
     missing_prices: list[str]
+    # What the estimate read, for a caller that prices more of the same event (the cost
+    # page's recipes and boxes outside the plan): extended, not read again.
+    graph: RecipeGraph | None = field(default=None, repr=False)
+    book: PriceBook | None = field(default=None, repr=False)
 
     @property
     def total(self) -> Decimal:
@@ -69,6 +74,7 @@ def estimate_event(tx: Tx, event_id: Any) -> Estimate:
     recipe_names = {u.recipe_id: u.recipe_name for u in demand.units.values()}
     per_batch: dict[int, dict[int, Decimal]] = {}
     ingredients: dict[int, Any] = {}
+    graph = None
     if recipe_names:
         graph = load_recipe_graph(tx, recipe_names)
         for recipe_id in recipe_names:
@@ -88,7 +94,12 @@ def estimate_event(tx: Tx, event_id: Any) -> Estimate:
             ingredients[use.ingredient.pk] = use.ingredient
             totals[use.ingredient.pk] += use.per_unit * good.needed
 
-    priced = price_needs(tx, {i: q for i, q in totals.items() if q > 0}) if totals else {}
+    book = None
+    priced: dict[int, PricedNeed] = {}
+    if totals:
+        needs = {i: q for i, q in totals.items() if q > 0}
+        book = load_price_book(tx, needs)
+        priced = price_with_book(book, needs)
     unit_price: dict[int, Decimal] = {}
     missing: set[str] = set()
     for ingredient_id, need in priced.items():
@@ -142,6 +153,8 @@ def estimate_event(tx: Tx, event_id: Any) -> Estimate:
         package_cost=package_cost,
         assignment_cost=assignment_cost,
         missing_prices=sorted(missing, key=str.lower),
+        graph=graph,
+        book=book,
     )
 
 

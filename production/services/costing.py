@@ -78,7 +78,19 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
     Both read plain values: pricing needs a few columns, not whole rows.
     """
     tx.require()
-    ids = sorted(set(ingredient_ids))
+    book = PriceBook(ingredients={}, lots={}, latest={})
+    extend_price_book(tx, book, ingredient_ids, always=True)
+    return book
+
+
+def extend_price_book(
+    tx: Tx, book: PriceBook, ingredient_ids: Iterable[int], *, always: bool = False
+) -> None:
+    """Load the ingredients `book` cannot price yet (two queries, none if it has them all)."""
+    tx.require()
+    ids = sorted(set(ingredient_ids) - book.ingredients.keys())
+    if not ids and not always:
+        return
     latest_cost = Subquery(
         household_lots(tx)
         .filter(ingredient=OuterRef("pk"))
@@ -86,17 +98,15 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
         .reverse()  # newest first
         .values("cost_per_unit")[:1]
     )
-    ingredients: dict[int, str] = {}
-    latest: dict[int, Decimal | None] = {}
     for pk, name, cost in (
         tx.objects(Ingredient)
         .filter(pk__in=ids)
         .annotate(latest_cost=latest_cost)
         .values_list("pk", "name", "latest_cost")
     ):
-        ingredients[pk] = name
-        latest[pk] = cost
-    lots: dict[int, list[tuple[Decimal, Decimal]]] = {i: [] for i in ingredients}
+        book.ingredients[pk] = name
+        book.latest[pk] = cost
+        book.lots[pk] = []
     for ingredient_id, remaining, cost_per_unit in (
         household_lots(tx)
         .with_stock()
@@ -104,8 +114,7 @@ def load_price_book(tx: Tx, ingredient_ids: Iterable[int]) -> PriceBook:
         .fifo()
         .values_list("ingredient_id", "quantity_remaining", "cost_per_unit")
     ):
-        lots[ingredient_id].append((remaining, cost_per_unit))
-    return PriceBook(ingredients=ingredients, lots=lots, latest=latest)
+        book.lots[ingredient_id].append((remaining, cost_per_unit))
 
 
 def price_needs(tx: Tx, needs: dict[int, Decimal]) -> dict[int, PricedNeed]:
@@ -115,7 +124,11 @@ def price_needs(tx: Tx, needs: dict[int, Decimal]) -> dict[int, PricedNeed]:
     Each ingredient is priced on its own against the current stock.
     """
     tx.require()
-    book = load_price_book(tx, needs)
+    return price_with_book(load_price_book(tx, needs), needs)
+
+
+def price_with_book(book: PriceBook, needs: dict[int, Decimal]) -> dict[int, PricedNeed]:
+    """`price_needs` with a book already loaded for (at least) these ingredients."""
     return {
         ingredient_id: book.price(ingredient_id, Decimal(qty))
         for ingredient_id, qty in needs.items()
