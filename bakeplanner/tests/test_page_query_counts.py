@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,8 +16,8 @@ from django.urls import reverse
 from events.models import Assignment
 from events.tests.test_page_scale_planning import build_event_at_scale
 
-SMALL = {"recipes": 2, "recipients": 3}
-LARGE = {"recipes": 20, "recipients": 300}
+SMALL: dict[str, Any] = {"recipes": 2, "recipients": 3}
+LARGE: dict[str, Any] = {"recipes": 20, "recipients": 300}
 
 
 def on_event(name: str, query: str = "") -> Callable[[SimpleNamespace], str]:

@@ -156,8 +156,12 @@ def test_outsider_gets_404(outsider_client, bakery):
 
 def page_queries(client, household, size):
     world = build_scaled_world(household, size)
-    unit = FinishedUnit.objects.filter(household=household).select_related("recipe").first()
-    good = FinishedGood.objects.filter(household=household).first()
+    unit = (
+        FinishedUnit.objects.filter(household=household)
+        .select_related("recipe")
+        .get(name="slice 0")
+    )
+    good = FinishedGood.objects.filter(household=household).order_by("pk").first()
     for _ in range(size * 3):
         bake(household, unit.recipe, unit, 1, "1.00")
         pack(household, good, 1, "0.50")

@@ -305,8 +305,12 @@ def test_another_households_runs_without_an_event_are_never_listed(bakery, outsi
 
 def queries_for_analysis(household, size):
     world = build_scaled_world(household, size)
-    unit = FinishedUnit.objects.filter(household=household).select_related("recipe").first()
-    good = FinishedGood.objects.filter(household=household).first()
+    unit = (
+        FinishedUnit.objects.filter(household=household)
+        .select_related("recipe")
+        .get(name="slice 0")
+    )
+    good = FinishedGood.objects.filter(household=household).order_by("pk").first()
     for _ in range(size * 3):
         bake(household, unit.recipe, unit, 1, "1.00")
         pack(household, good, 1, "0.50")

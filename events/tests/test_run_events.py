@@ -129,7 +129,7 @@ def bake(world, batches=1, *, event=None, unit=None, actor=None):
             unit.recipe_id,
             unit.pk,
             batches,
-            None if batches is None else batches * unit.items_per_batch,
+            batches * unit.items_per_batch,
             event_id=event.pk if event else None,
         )
 
