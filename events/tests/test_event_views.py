@@ -183,7 +183,7 @@ def test_edit_and_remove_assignment(gift_world, member_client):
     delete_url = reverse("events:assignment_delete", args=[a.pk])
     assert "Remove this assignment?" in _page(member_client.get(delete_url))
     html = _follow(member_client, delete_url, {})
-    assert "Removed Big Gift for Anna." in html
+    assert "Removed Anna&#x27;s Big Gift." in html
     assert not Assignment.objects.exists()
 
 

@@ -214,10 +214,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = read_context(request, lambda tx: {"a": get_assignment(tx, pk)})["a"]
     if request.method == "POST":
         if not isinstance(run_action(request, lambda tx: remove_assignment(tx, pk)), Refused):
-            messages.success(
-                request,
-                f"Removed {assignment.package.name} for {assignment.recipient.name}.",
-            )
+            messages.success(request, f"Removed {_whose(assignment)}.")
         return redirect(event_url(assignment.event_id, "assignments"))
     ctx = {"assignment": assignment, "event": assignment.event}
     return render(request, "events/assignment_delete.html", ctx)
