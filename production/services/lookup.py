@@ -39,11 +39,12 @@ def get_owned(
 ) -> M:
     """The row with this id in `tx.household`, or the entity's `NotFound`."""
     name = label or str(model._meta.verbose_name).capitalize()
-    if isinstance(pk, bool):
+    if isinstance(pk, bool) or (isinstance(pk, float) and not pk.is_integer()):
+        # True is not 1, and 1.5 names no row (int() would quietly make it row 1).
         raise NotFound(name, pk)
     try:
         key = int(pk)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise NotFound(name, pk) from None
     queryset = tx.objects(model)
     if lock:

@@ -14,15 +14,18 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from bakeplanner.errors import NotFound
 from bakeplanner.models import FormSubmission
 from bakeplanner.testing import db_snapshot
 from production.models import (
     InventoryLot,
     ProductionRun,
     Purchase,
+    Recipe,
     StockAdjustment,
 )
 from production.services import run_inputs
+from production.services.lookup import get_owned
 from production.tests import run_fixtures
 from production.tests.run_fixtures import make_event
 from production.tests.test_runs_views import production_post
@@ -348,3 +351,10 @@ def test_a_nul_byte_in_a_form_is_refused_and_changes_nothing(spec_world, member_
     )
     assert response.status_code == 400
     assert db_snapshot() == before
+
+
+@pytest.mark.parametrize("bad", [1.5, float("inf"), float("nan"), True, "1.5", None])
+def test_an_id_that_is_no_whole_number_names_no_row(tx, bad):
+    Recipe.objects.create(household=tx.household, name="Row one")
+    with pytest.raises(NotFound):
+        get_owned(tx, Recipe, bad)
