@@ -262,11 +262,7 @@ def _load(
     if package_ids:
         for package_id, package_name, good_id, good_name, quantity in (
             tx.objects(PackageItem)
-            .filter(
-                package_id__in=tx.objects(Assignment)
-                .filter(event_id__in=event_ids)
-                .values("package_id")
-            )
+            .filter(package_id__in=package_ids)
             .order_by("id")
             .values_list(
                 "package_id", "package__name", "finished_good_id", "finished_good__name", "quantity"
