@@ -110,3 +110,19 @@ def test_admin_shows_corrections_read_only(world, member):
     )
     assert change.status_code == 403
     assert PurchaseCorrection.objects.get().reason == "Receipt"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "run_attr"),
+    [
+        ("production:production_run_detail", "baking_id"),
+        ("production:assembly_run_detail", "packing_id"),
+    ],
+)
+def test_each_restated_run_shows_the_correction(world, member, member_client, url_name, run_attr):
+    with unit_of_work(world.household, actor=member) as tx:
+        correct_purchase(tx, world.purchase_id, price_per_package="4.50", reason="Receipt")
+    page = member_client.get(reverse(url_name, args=[getattr(world, run_attr)])).content.decode()
+    assert "Cost corrections" in page
+    assert "“Receipt”" in page
+    assert reverse("production:purchase_edit", args=[world.purchase_id]) in page

@@ -371,10 +371,12 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
         run = or_404(services.get_production_run, tx, run_id)
         extra = get_production_run_extra(tx, run_id)
+        corrections = services.get_run_corrections(tx, "production", run_id)
     _for_display(run, "produced_at")
     ctx = {
         "run": run,
         "extra": extra,
+        "corrections": corrections,
         "event_form": _change_event_form(
             extra, reverse("production:production_run_event", args=[run_id])
         ),
@@ -474,10 +476,12 @@ def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     with request_tx(request, read_only=True) as tx:
         run = or_404(services.get_assembly_run, tx, run_id)
         extra = get_assembly_run_extra(tx, run_id)
+        corrections = services.get_run_corrections(tx, "assembly", run_id)
     _for_display(run, "assembled_at")
     ctx = {
         "run": run,
         "extra": extra,
+        "corrections": corrections,
         "event_form": _change_event_form(
             extra, reverse("production:assembly_run_event", args=[run_id])
         ),
