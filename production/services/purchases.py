@@ -1,8 +1,9 @@
 """Purchases and the inventory lots they create (docs/design.md, "Purchases and lots").
 
-Recording a purchase creates exactly one lot in the ingredient's base unit. A purchase is
-immutable once any of its stock has been drawn (by production, assembly or a depletion):
-its lot's figures are history that ledgers point at.
+Recording a purchase creates exactly one lot in the ingredient's base unit. Once any of its
+stock has been drawn (by baking, packing or a depletion) the edit and delete here refuse:
+its lot's figures are history that ledgers point at, changed only by a correction
+(production/services/corrections.py, docs/design.md "Corrections").
 """
 
 from __future__ import annotations
