@@ -176,7 +176,7 @@ PRODUCTS: list[tuple[str, str, str, str, str, bool, list[tuple[int, str, str, st
     (
         "Cellophane bags",
         "WrapIt",
-        "Pack of 100",
+        "Bag of 100",
         "100",
         "each",
         True,
@@ -185,7 +185,7 @@ PRODUCTS: list[tuple[str, str, str, str, str, bool, list[tuple[int, str, str, st
     (
         "Cookie tins",
         "Tin & Twine",
-        "Round tins, 6-pack",
+        "Round tins, set of 6",
         "6",
         "each",
         True,
@@ -194,7 +194,7 @@ PRODUCTS: list[tuple[str, str, str, str, str, bool, list[tuple[int, str, str, st
     (
         "Kraft gift boxes",
         "Tin & Twine",
-        "10-pack",
+        "Set of 10",
         "10",
         "each",
         True,

@@ -381,7 +381,7 @@ def test_the_csv_for_one_event_is_named_for_it(baked, member_client):
 def test_a_bad_csv_filter_goes_back_to_the_history_with_a_message(baked, member_client, query):
     response = member_client.get(CSV, query, follow=True)
     assert response.redirect_chain[-1][0] == reverse("production:production_run_list")
-    assert "The production history cannot be downloaded" in response.content.decode()
+    assert "The baking history cannot be downloaded" in response.content.decode()
 
 
 def test_another_households_event_is_no_csv_filter(baked, member_client, outsider_household):

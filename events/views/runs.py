@@ -166,7 +166,7 @@ def production_history_csv_download(request: HttpRequest) -> HttpResponse:
                 tx, event_id=event.pk if event else None, start=start, end=end
             )
     except DomainError as exc:
-        messages.error(request, f"The production history cannot be downloaded: {exc}")
+        messages.error(request, f"The baking history cannot be downloaded: {exc}")
         return redirect("production:production_run_list")
     filename = default_filename(event, PRODUCTION_HISTORY) if event else f"{PRODUCTION_HISTORY}.csv"
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")

@@ -84,7 +84,7 @@ def create_finished_good(tx: Tx, *, name: str, description: str = "") -> Finishe
         description = clean_text(description, "Description", field="description")
         # Serialises racing creates: the second waits, then sees the first's box.
         lock_household_names(tx)
-        check_name_free(tx, FinishedGood, clean, entity="A gift box or tin")
+        check_name_free(tx, FinishedGood, clean, entity="A gift box")
         good = FinishedGood(household=tx.household, name=clean, description=description)
         good.save(using=tx.using)
         op.add(finished_good_id=good.pk)
@@ -101,7 +101,7 @@ def update_finished_good(tx: Tx, finished_good_id: int, **fields: Any) -> Finish
         good = get_owned(tx, FinishedGood, finished_good_id)
         op.add(fields=sorted(fields))
         if "name" in fields:
-            rename(tx, good, fields["name"], entity="A gift box or tin")
+            rename(tx, good, fields["name"], entity="A gift box")
         if "description" in fields:
             good.description = clean_text(fields["description"], "Description", field="description")
         good.save(using=tx.using)

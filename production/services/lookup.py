@@ -254,7 +254,7 @@ _USAGE_WORDS = {
     "production.stockadjustment": ("stock adjustment", "stock adjustments"),
     "production.stockadjustmentlot": ("stock adjustment", "stock adjustments"),
     "events.packageitem": ("package", "packages"),
-    "events.productiontarget": ("event production target", "event production targets"),
+    "events.productiontarget": ("baking target of an event", "baking targets of events"),
     "events.assemblytarget": ("packing target of an event", "packing targets of events"),
 }
 

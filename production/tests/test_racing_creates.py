@@ -119,7 +119,7 @@ def test_racing_sub_recipe_adds_make_one_and_refuse_the_rest(member, household):
 def test_racing_gift_box_creates_make_one_and_refuse_the_rest(member, household):
     outcomes = race_posts(member, reverse("production:finished_good_create"), {"name": "Noël Tin"})
     assert statuses(outcomes) == ONE_WINNER
-    assert _refused_all(outcomes, "A gift box or tin named &#x27;Noël Tin&#x27; already exists.")
+    assert _refused_all(outcomes, "A gift box named &#x27;Noël Tin&#x27; already exists.")
     assert FinishedGood.objects.filter(household=household).count() == 1
 
 

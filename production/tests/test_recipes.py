@@ -266,7 +266,7 @@ def test_delete_recipe_targeted_by_an_event_is_refused(spec_world, tx):
     ProductionTarget.objects.create(
         household=spec_world.household, event=event, recipe=spec_world.cookies, target_batches=2
     )
-    with pytest.raises(InUse, match="event production target"):
+    with pytest.raises(InUse, match="baking target of an event"):
         delete_recipe(tx, spec_world.cookies.pk)
 
 
