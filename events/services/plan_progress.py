@@ -19,12 +19,11 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from bakeplanner.errors import ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
 from events.models import Assignment, Event
 from events.services.demand import Demand, by_name, load_demands
-from events.services.progress import EVENT_FILTERS, STATUSES, _as_date
+from events.services.progress import STATUSES, filtered_events
 from events.services.targets import set_assembly_target, set_production_target
 from production.models import FinishedUnit
 from production.services.lookup import get_owned
@@ -224,24 +223,8 @@ def get_events_with_plan(
     and size of the events.
     """
     tx.require()
-    if filter not in EVENT_FILTERS:
-        raise ValidationFailed(
-            f"Unknown filter {filter!r}: use {', '.join(EVENT_FILTERS)}.", field="filter"
-        )
-    start, end = _as_date(date_from, "From date"), _as_date(date_to, "To date")
-    if start and end and start > end:
-        raise ValidationFailed("The from date is after the to date.")
     today = timezone.localdate()
-    events = tx.objects(Event)
-    if filter == "active_future":
-        events = events.filter(event_date__gte=today)
-    elif filter == "past":
-        events = events.filter(event_date__lt=today)
-    if start:
-        events = events.filter(event_date__gte=start)
-    if end:
-        events = events.filter(event_date__lte=end)
-    event_list = list(events.order_by("event_date", "name", "id"))
+    event_list = filtered_events(tx, filter, date_from, date_to)
     plans = _plans(tx, event_list)
     return [_as_dict(plans[event.pk], today) for event in event_list]
 

@@ -215,15 +215,9 @@ def _as_date(value: Any, label: str) -> dt.date | None:
     return day
 
 
-def get_events_with_progress(
-    tx: Tx,
-    *,
-    filter: str = "active_future",  # shadows the builtin: the keyword every caller passes
-    date_from: Any = None,
-    date_to: Any = None,
-) -> list[dict[str, Any]]:
-    """Events ordered by date then name, each with its three progress DTOs."""
-    tx.require()
+def filtered_events(tx: Tx, filter: str, date_from: Any, date_to: Any) -> list[Event]:
+    """The dashboard's events: upcoming (today or later), past or all, within the dates, by
+    date then name. An unknown filter or a bad date range is refused."""
     if filter not in EVENT_FILTERS:
         raise ValidationFailed(
             f"Unknown filter {filter!r}: use {', '.join(EVENT_FILTERS)}.", field="filter"
@@ -241,7 +235,19 @@ def get_events_with_progress(
         events = events.filter(event_date__gte=start)
     if end:
         events = events.filter(event_date__lte=end)
-    event_list = list(events.order_by("event_date", "name", "id"))
+    return list(events.order_by("event_date", "name", "id"))
+
+
+def get_events_with_progress(
+    tx: Tx,
+    *,
+    filter: str = "active_future",  # shadows the builtin: the keyword every caller passes
+    date_from: Any = None,
+    date_to: Any = None,
+) -> list[dict[str, Any]]:
+    """Events ordered by date then name, each with its three progress DTOs."""
+    tx.require()
+    event_list = filtered_events(tx, filter, date_from, date_to)
     progress = progress_for(tx, [event.pk for event in event_list])
     return [
         {

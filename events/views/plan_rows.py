@@ -67,44 +67,41 @@ def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
     return {"width": width, "complete": plan > 0 and done >= plan, "pct": percent_text(pct)}
 
 
-def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    record = reverse("production:production_run_create")
-    target = reverse("events:production_target_set", args=[event_id])
+# What each kind of plan row counts, where it is recorded and where its target is set.
+_KINDS = {
+    "bake": ("batch", "batches", "production:production_run_create", "production_target_set"),
+    "pack": ("gift box", "gift boxes", "production:assembly_run_create", "assembly_target_set"),
+}
+
+
+def _rows(kind: str, event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    one, many, record_name, target_name = _KINDS[kind]
+    record = reverse(record_name)
+    target = reverse(f"events:{target_name}", args=[event_id])
+    link, param = (bake_url, "recipe") if kind == "bake" else (pack_url, "finished_good")
     return [
         {
             **row,
             "bar": _bar(row["done"], row["plan"], row["progress_pct"]),
-            "done_text": f"{row['done']} of {plural(row['plan'], 'batch', 'batches')}",
+            "done_text": f"{row['done']} of {plural(row['plan'], one, many)}",
             "left_text": (
-                f"{plural(row['remaining'], 'batch', 'batches')} left"
-                if row["remaining"]
-                else "done"
+                f"{plural(row['remaining'], one, many)} remaining" if row["remaining"] else "done"
             ),
-            "record_url": bake_url(event_id, row, base=record),
-            "target_url": f"{target}?recipe={row['item_id']}",
+            "record_url": link(event_id, row, base=record),
+            "target_url": f"{target}?{param}={row['item_id']}",
         }
         for row in rows
     ]
+
+
+def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Baking rows of the plan with their bar, texts and links."""
+    return _rows("bake", event_id, rows)
 
 
 def pack_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    record = reverse("production:assembly_run_create")
-    target = reverse("events:assembly_target_set", args=[event_id])
-    return [
-        {
-            **row,
-            "bar": _bar(row["done"], row["plan"], row["progress_pct"]),
-            "done_text": f"{row['done']} of {plural(row['plan'], 'gift box', 'gift boxes')}",
-            "left_text": (
-                f"{plural(row['remaining'], 'gift box', 'gift boxes')} left"
-                if row["remaining"]
-                else "done"
-            ),
-            "record_url": pack_url(event_id, row, base=record),
-            "target_url": f"{target}?finished_good={row['item_id']}",
-        }
-        for row in rows
-    ]
+    """Packing rows of the plan with their bar, texts and links."""
+    return _rows("pack", event_id, rows)
 
 
 def step_links(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
