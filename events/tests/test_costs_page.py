@@ -177,3 +177,11 @@ def test_page_queries_do_not_grow_with_the_event(
     assert page_queries(member_client, household, 1) == page_queries(
         outsider_client, outsider_household, 8
     )
+
+
+def test_a_long_plan_is_shown_sixty_recipes_a_page(member_client, household):
+    world = build_scaled_world(household, 65)
+    first = member_client.get(costs_url(world.event)).content.decode()
+    assert "Showing 1–60 of 65 recipes" in first
+    second = member_client.get(costs_url(world.event) + "?recipes=2").content.decode()
+    assert "Showing 61–65 of 65 recipes" in second

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,6 +20,9 @@ from events.services import (
     get_event_by_id,
     get_event_cost_analysis,
 )
+from events.views.choices import page_links
+
+ROWS_PER_PAGE = 60
 
 # Over is a warning, under good news; the word beside the amount says which, so the colour
 # is never the only signal.
@@ -44,11 +48,23 @@ def event_costs(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             ctx["error"] = str(exc)
         else:
-            ctx["analysis"] = {
-                **_told(analysis),
-                "recipe_costs": [_told(row) for row in analysis["recipe_costs"]],
-                "gift_box_costs": [_told(row) for row in analysis["gift_box_costs"]],
-            }
+            ctx["analysis"] = analysis
+            # A long plan is shown a page at a time per table (the totals above cover all).
+            recipes = Paginator(analysis["recipe_costs"], ROWS_PER_PAGE).get_page(
+                request.GET.get("recipes")
+            )
+            boxes = Paginator(analysis["gift_box_costs"], ROWS_PER_PAGE).get_page(
+                request.GET.get("boxes")
+            )
+            ctx.update(
+                {
+                    "analysis": _told(analysis),
+                    "recipe_rows": [_told(row) for row in recipes],
+                    "recipe_pager": page_links(request, recipes, param="recipes"),
+                    "box_rows": [_told(row) for row in boxes],
+                    "box_pager": page_links(request, boxes, param="boxes"),
+                }
+            )
     return render(request, "events/reports/event_costs.html", ctx)
 
 
