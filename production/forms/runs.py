@@ -176,7 +176,9 @@ class ProductionRunForm(OneTimeFormMixin):
 
 
 class AssemblyRunForm(OneTimeFormMixin):
-    finished_good = forms.TypedChoiceField(label="Which gift box did you make?", coerce=int, empty_value=None)
+    finished_good = forms.TypedChoiceField(
+        label="Which gift box did you make?", coerce=int, empty_value=None
+    )
     quantity = forms.IntegerField(
         label="How many?",
         min_value=1,
