@@ -275,6 +275,18 @@ def _plan(
     return plan
 
 
+def _repriced(rows: list[Any], lot_pk: int, cost: Decimal, changed: list[Any]) -> Decimal:
+    """A run's ledger total with the rows drawn from the corrected lot at its new cost (those
+    rows and their new cost are added to `changed`); rows from other lots keep theirs."""
+    total = Decimal(0)
+    for row in rows:
+        new_cost = line_cost(row.quantity, cost) if row.lot_id == lot_pk else row.cost
+        if row.lot_id == lot_pk:
+            changed.append((row, new_cost))
+        total += new_cost
+    return total
+
+
 def _plan_runs(
     tx: Tx,
     plan: CorrectionPlan,
@@ -288,12 +300,7 @@ def _plan_runs(
         by_run[row.run_id].append(row)
     for run_id in sorted(production):
         run = production[run_id]
-        total = Decimal(0)
-        for row in by_run[run_id]:
-            new_cost = line_cost(row.quantity, cost) if row.lot_id == lot_pk else row.cost
-            if row.lot_id == lot_pk:
-                plan.production_rows.append((row, new_cost))
-            total += new_cost
+        total = _repriced(by_run[run_id], lot_pk, cost, plan.production_rows)
         actual, expected = run.actual_yield, run.expected_yield
         plan.runs.append(
             RunChange(
@@ -311,12 +318,7 @@ def _plan_runs(
         packaging[pack.run_id].append(pack)
     for run_id in sorted(assembly):
         packing = assembly[run_id]
-        packaging_cost = Decimal(0)
-        for pack in packaging[run_id]:
-            new_cost = line_cost(pack.quantity, cost) if pack.lot_id == lot_pk else pack.cost
-            if pack.lot_id == lot_pk:
-                plan.packaging_rows.append((pack, new_cost))
-            packaging_cost += new_cost
+        packaging_cost = _repriced(packaging[run_id], lot_pk, cost, plan.packaging_rows)
         total = packing.component_cost + packaging_cost
         plan.runs.append(
             RunChange(
