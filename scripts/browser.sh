@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
-# Make sure Debian's Chromium and its driver are installed for the browser walkthrough.
+# Make sure the browser tests have what they need: Debian's Chromium and its driver for the
+# walkthrough, and Node.js with npm to install axe-core (pinned in package-lock.json) for the
+# accessibility checks (docs/accessibility.md). Installs Debian packages only when run as root.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-  exit 0
+cd "$(dirname "$0")/.."
+
+missing=()
+if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+  missing+=(chromium chromium-driver)
 fi
-if [ "$(id -u)" != 0 ]; then
-  echo "The browser tests need Chromium: sudo apt-get install chromium chromium-driver" >&2
-  exit 1
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs)
 fi
-echo "Installing Chromium and its driver (Debian packages)..." >&2
-apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "The browser tests need: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} (Debian packages)..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+# axe-core, exactly as the lock file pins it; installed again when the lock file changes.
+if ! [ -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core ]; then
+  echo "Installing axe-core from package-lock.json (npm ci)..." >&2
+  npm ci --no-audit --no-fund >&2
+  touch node_modules/axe-core
+fi
