@@ -113,6 +113,9 @@ class Purchase(HouseholdOwned, TimeStamped):
     price_per_package = models.DecimalField(max_digits=12, decimal_places=4)
     supplier = models.CharField(max_length=120, blank=True)
     notes = models.TextField(blank=True)
+    # Stock found on the shelf by a stock count, priced at the latest purchase price rather
+    # than bought (docs/design.md, "Stock counts").
+    found_in_count = models.BooleanField("found in a stock count", default=False)
 
     class Meta:
         ordering = ["-purchased_on", "-id"]
@@ -553,12 +556,16 @@ class StockAdjustment(HouseholdOwned):
         (FINISHED_UNIT, "Baked item"),
         (FINISHED_GOOD, "Box or tin"),
     ]
+    # The reasons a person picks on the depletion and adjustment forms.
     REASON_CHOICES = [
         ("spoilage", "Spoilage"),
         ("gift", "Gift"),
         ("correction", "Correction"),
         ("other", "Other"),
     ]
+    # Set only by the stock count page, for the shortfall between a count and the stock.
+    COUNT = "count"
+    ALL_REASON_CHOICES = [*REASON_CHOICES, (COUNT, "Stock count")]
     # Reasons that need an explanation in the notes.
     REASONS_NEEDING_NOTES = frozenset({"correction", "other"})
 
@@ -575,7 +582,7 @@ class StockAdjustment(HouseholdOwned):
     change = base_quantity_field()
     quantity_before = base_quantity_field()
     quantity_after = base_quantity_field()
-    reason = models.CharField(max_length=12, choices=REASON_CHOICES)
+    reason = models.CharField(max_length=12, choices=ALL_REASON_CHOICES)
     notes = models.TextField(blank=True)
     cost = money_field()
     recorded_by = models.ForeignKey(
