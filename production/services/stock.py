@@ -2,8 +2,9 @@
 
 See docs/design.md, "Stock adjustments and depletions".
 
-Ingredient stock only decreases by hand (spoilage, a gift, a correction): the depletion is
-drawn FIFO like production, with one `StockAdjustmentLot` per lot. Finished units and goods
+Ingredient stock only decreases by hand (spoilage, a gift, a correction, a stock count's
+shortfall): the depletion is drawn FIFO like production, with one `StockAdjustmentLot` per
+lot, always through `write_depletion`. Finished units and goods
 can be adjusted either way, never below zero. Rows are locked before they are checked.
 """
 
@@ -21,11 +22,18 @@ from production.models import (
     FinishedGood,
     FinishedUnit,
     Ingredient,
+    InventoryLot,
     RecipeIngredient,
     StockAdjustment,
     StockAdjustmentLot,
 )
-from production.services.inventory import apply_plans, lots_for, plan_fifo, raise_if_short
+from production.services.inventory import (
+    FifoPlan,
+    apply_plans,
+    lots_for,
+    plan_fifo,
+    raise_if_short,
+)
 from production.services.lookup import (
     MAX_WHOLE_NUMBER,
     clean_choice,
@@ -69,34 +77,8 @@ def record_depletion(
             )
         # Locks every lot with stock (by id) before the availability check.
         lots = lots_for(tx, [ingredient.pk], lock=True)[ingredient.pk]
-        plan = plan_fifo(ingredient, needed, lots)
-        raise_if_short(tx, "record_depletion", [plan])
-        before = plan.available
-        apply_plans(tx, [plan])
-        adjustment = StockAdjustment(
-            household=tx.household,
-            item_type=StockAdjustment.INGREDIENT,
-            ingredient=ingredient,
-            change=-needed,
-            quantity_before=before,
-            quantity_after=before - needed,
-            reason=reason,
-            notes=notes,
-            cost=plan.total_cost,
-            recorded_by=tx.actor,
-        )
-        adjustment.save(using=tx.using)
-        tx.raw_objects(StockAdjustmentLot).bulk_create(
-            [
-                StockAdjustmentLot(
-                    household=tx.household,
-                    adjustment=adjustment,
-                    lot=draw.lot,
-                    quantity=draw.quantity,
-                    cost=draw.cost,
-                )
-                for draw in plan.draws
-            ]
+        adjustment, plan = write_depletion(
+            tx, ingredient, needed, lots, reason=reason, notes=notes, operation="record_depletion"
         )
         op.add(
             adjustment_id=adjustment.pk,
@@ -106,6 +88,56 @@ def record_depletion(
             lot_ids=[d.lot.pk for d in plan.draws],
         )
         return adjustment
+
+
+def write_depletion(
+    tx: Tx,
+    ingredient: Ingredient,
+    needed: Decimal,
+    lots: list[InventoryLot],
+    *,
+    reason: str,
+    notes: str,
+    operation: str,
+) -> tuple[StockAdjustment, FifoPlan]:
+    """Draw `needed` (base unit) from `lots` oldest first and write the audit rows.
+
+    The one path for every manual ingredient depletion (a depletion, a stock count's
+    shortfall). `lots` are the ingredient's lots with stock, locked by the caller, oldest
+    first; a draw they cannot meet is refused before anything changes. `reason` and `notes`
+    are already checked.
+    """
+    tx.require()
+    plan = plan_fifo(ingredient, needed, lots)
+    raise_if_short(tx, operation, [plan])
+    before = plan.available
+    apply_plans(tx, [plan])
+    adjustment = StockAdjustment(
+        household=tx.household,
+        item_type=StockAdjustment.INGREDIENT,
+        ingredient=ingredient,
+        change=-needed,
+        quantity_before=before,
+        quantity_after=before - needed,
+        reason=reason,
+        notes=notes,
+        cost=plan.total_cost,
+        recorded_by=tx.actor,
+    )
+    adjustment.save(using=tx.using)
+    tx.raw_objects(StockAdjustmentLot).bulk_create(
+        [
+            StockAdjustmentLot(
+                household=tx.household,
+                adjustment=adjustment,
+                lot=draw.lot,
+                quantity=draw.quantity,
+                cost=draw.cost,
+            )
+            for draw in plan.draws
+        ]
+    )
+    return adjustment, plan
 
 
 def adjust_finished_stock(
