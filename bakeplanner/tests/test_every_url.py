@@ -184,8 +184,12 @@ def test_every_url_with_an_id_is_covered():
 
 @pytest.fixture
 def world(household):
-    """One of everything, in the member's household."""
-    h = household
+    return build_world(household)
+
+
+def build_world(h):
+    """One of everything, in the household `h` (the browser's accessibility check visits
+    every page with it too)."""
     flour = Ingredient.objects.create(household=h, name="Flour", stock_family="weight")
     bag = Ingredient.objects.create(household=h, name="Bag", kind="packaging", stock_family="count")
     product = Product.objects.create(
@@ -279,6 +283,11 @@ def _url(name, kwargs, world):
         kind = EXTRA_KWARGS.get(key, OBJECT_FOR[name])
         values[key] = world[kind].pk
     return reverse(name, kwargs=values)
+
+
+def every_url(world):
+    """(URL name, path) for every URL pattern, its ids taken from `world`."""
+    return [(name, _url(name, kwargs, world) if kwargs else reverse(name)) for name, kwargs in ALL]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), WITH_IDS, ids=[n for n, _ in WITH_IDS])
