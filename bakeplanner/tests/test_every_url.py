@@ -286,8 +286,13 @@ def _url(name, kwargs, world):
 
 
 def every_url(world):
-    """(URL name, path) for every URL pattern, its ids taken from `world`."""
-    return [(name, _url(name, kwargs, world) if kwargs else reverse(name)) for name, kwargs in ALL]
+    """(URL name, path) for every URL pattern, its ids taken from `world` (a pattern with ids
+    not yet in `OBJECT_FOR` is left out: the coverage test above fails for it)."""
+    return [
+        (name, _url(name, kwargs, world) if kwargs else reverse(name))
+        for name, kwargs in ALL
+        if name in OBJECT_FOR or not kwargs
+    ]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), WITH_IDS, ids=[n for n, _ in WITH_IDS])
