@@ -92,6 +92,10 @@ from production.services.stock import (
     list_adjustments,
     record_depletion,
 )
+from production.services.stocktake import (
+    get_stock_count_sheet,
+    record_stock_count,
+)
 
 __all__ = [
     "add_component",
@@ -131,6 +135,7 @@ __all__ = [
     "get_recipe_detail",
     "get_recipe_ingredients",
     "get_run_corrections",
+    "get_stock_count_sheet",
     "list_adjustments",
     "list_finished_goods",
     "list_finished_units",
@@ -144,6 +149,7 @@ __all__ = [
     "record_batch_production",
     "record_depletion",
     "record_purchase",
+    "record_stock_count",
     "remove_component",
     "remove_recipe_component",
     "remove_recipe_ingredient",
