@@ -1,16 +1,20 @@
-"""Request guards: viewers change nothing, and rows deleted under a form read as gone."""
+"""Request guards (viewers change nothing, rows deleted under a form read as gone) and the
+household's display preferences for each request."""
 
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from bakeplanner.households import membership_of
+from bakeplanner import display
+from bakeplanner.households import membership_of, time_zone_of
 from bakeplanner.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -88,3 +92,32 @@ class NulByteMiddleware:
 
 def _has_nul(data: Any) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class HouseholdPreferencesMiddleware:
+    """Show the request's figures in its household's units, locale and time zone.
+
+    Like Django's time zone activation: set for the request, undone when it ends, so nothing
+    outside a request (commands, CSV builders called elsewhere) sees a household's choice. A
+    visitor without a household gets the defaults (docs/units-and-locale.md).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = membership_of(getattr(request, "user", None))
+        if membership is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        household = membership.household
+        token = display.activate(household.unit_system, household.locale)
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(time_zone_of(household)))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()  # a zone this machine no longer knows: the installation's
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+            display.deactivate(token)

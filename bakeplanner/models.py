@@ -4,15 +4,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from bakeplanner.display import DEFAULT_LOCALE, LOCALE_CHOICES, METRIC, UNIT_SYSTEM_CHOICES
+
 
 class Household(models.Model):
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How pages show figures (docs/units-and-locale.md); set through
+    # `bakeplanner.households.set_household_preferences`. The defaults keep the pages as
+    # they were before households could choose.
+    unit_system = models.CharField(max_length=10, choices=UNIT_SYSTEM_CHOICES, default=METRIC)
+    locale = models.CharField(max_length=10, choices=LOCALE_CHOICES, default=DEFAULT_LOCALE)
+    # An IANA zone name; empty follows the installation's TIME_ZONE setting.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="household_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(unit_system__in=["metric", "us"]),
+                name="household_unit_system_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bakeplanner.middleware.ViewerReadOnlyMiddleware",
+    "bakeplanner.middleware.HouseholdPreferencesMiddleware",
     "bakeplanner.middleware.GoneMiddleware",
     "bakeplanner.middleware.NulByteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from bakeplanner.settings_views import household_settings
 from events.views import home
 from events.views import runs as event_runs
 from production import urls as production_urls
@@ -41,6 +42,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("settings/", household_settings, name="household_settings"),
     path("admin/", admin.site.urls),
     path("events/", include("events.urls")),
     path("production/", include((production_pages, production_urls.app_name))),

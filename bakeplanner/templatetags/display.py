@@ -8,12 +8,19 @@
     {{ count|plural:"cookie" }}                0 cookies
     {{ run.actual_yield|count_of:item.item_unit }}  48 cookies
     {{ value|number }}                          2,298.5
+    {{ event.event_date|date_text }}            12/24/2026 · 24.12.2026
+    {{ event.event_date|date_text:"weekday" }}  Thursday, 12/24/2026
+    {{ run.when|datetime_text }}                12/24/2026 9:30 a.m. · 24.12.2026 09:30
+
+Quantities, prices, numbers and dates follow the household's unit system and locale, which
+the middleware activates for each request (docs/units-and-locale.md).
 
 A figure a filter cannot read is shown as it came, so a page never fails on its formatting.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -72,3 +79,14 @@ def count_of(value: Number, noun: str = "") -> str:
 @register.filter
 def number(value: Number, places: int = 2) -> str:
     return _shown(value, lambda: display.number_text(value, int(places)))
+
+
+@register.filter
+def date_text(value: dt.date | None, style: str = "") -> str:
+    """`"weekday"` puts the day's name first."""
+    return _shown(value, lambda: display.date_text(value, weekday=style == "weekday"))
+
+
+@register.filter
+def datetime_text(value: dt.datetime | None) -> str:
+    return _shown(value, lambda: display.datetime_text(value))
