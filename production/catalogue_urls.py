@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from production.views import goods, ingredients, quick_entry, recipes
+from production.views import goods, ingredients, quick_entry, recipes, stocktake
 
 urlpatterns = [
     # Ingredients and products
@@ -30,6 +30,7 @@ urlpatterns = [
     path("inventory/", ingredients.inventory, name="inventory"),
     path("inventory/deplete/", ingredients.depletion_create, name="depletion_create"),
     path("inventory/adjustments/", ingredients.adjustment_list, name="adjustment_list"),
+    path("inventory/count/", stocktake.stock_count, name="stock_count"),
     # Recipes, their lines, sub-recipes and finished units
     path("recipes/", recipes.recipe_list, name="recipe_list"),
     path("recipes/new/", recipes.recipe_create, name="recipe_create"),

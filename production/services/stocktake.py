@@ -97,10 +97,11 @@ class StockCountRefused(ValidationFailed):
     def __init__(self, line_errors: Mapping[Any, str]) -> None:
         self.line_errors = dict(line_errors)
         noun = "line" if len(self.line_errors) == 1 else "lines"
-        super().__init__(
-            f"Nothing was recorded: {len(self.line_errors)} {noun} of the count need fixing. "
-            + " ".join(self.line_errors.values())
+        verb = "needs" if len(self.line_errors) == 1 else "need"
+        self.summary = (
+            f"Nothing was recorded: {len(self.line_errors)} {noun} of the count {verb} fixing."
         )
+        super().__init__(f"{self.summary} " + " ".join(self.line_errors.values()))
 
 
 @dataclass
