@@ -136,16 +136,24 @@ class PurchaseAdmin(admin.ModelAdmin):
         "packages",
         "price_per_package",
         "supplier",
+        "found_in_count",
         "is_drawn",
         "household",
     ]
-    list_filter = ["household", "purchased_on"]
+    list_filter = ["household", "purchased_on", "found_in_count"]
     list_select_related = ["product__ingredient"]
     search_fields = ["product__ingredient__name", "product__brand", "product__name", "supplier"]
     date_hierarchy = "purchased_on"
     actions = ["delete_unused_purchases"]
     # The lot was counted from these: record a new purchase instead of editing them.
-    readonly_fields = ["product", "purchased_on", "packages", "price_per_package", "household"]
+    readonly_fields = [
+        "product",
+        "purchased_on",
+        "packages",
+        "price_per_package",
+        "found_in_count",
+        "household",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Purchase]:
         drawn = Case(

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bakeplanner.testing import db_snapshot
+from conftest import make_user
 from production.models import Ingredient, InventoryLot, Product, Purchase, StockAdjustment
 from production.tests.conftest import buy
 
@@ -286,3 +287,13 @@ def test_saving_a_later_page_returns_to_it(household, member_client):
     response = _post(member_client, {f"count_{item.pk}": "1000"}, url=url)
     assert response["Location"] == url
     assert InventoryLot.objects.count() == 120
+
+
+def test_admin_purchase_list_shows_which_purchases_were_found_in_a_count(spec_world, member_client):
+    _post(member_client, {f"count_{spec_world.sugar.pk}": "1250"})
+    staff = Client()
+    staff.force_login(make_user("sam", is_staff=True, is_superuser=True))
+    url = reverse("admin:production_purchase_changelist")
+    html = staff.get(url, {"found_in_count__exact": "1"}).content.decode()
+    assert "Found in a stock count" in html
+    assert "1 purchase" in html
