@@ -288,7 +288,7 @@ def unit_price(value: Number, unit: str) -> str:
     shown_unit, factor = _price_unit(unit)
     amount *= factor
     if amount != 0 and abs(_round(amount, CENT)) == 0:
-        text = _with_currency(_round(amount, Decimal("0.0001")), keep_zeros=False)
+        text = _with_currency(_round(amount, Decimal("0.0001")))
     else:
         text = _money_text(amount, 2)
     if not shown_unit:
