@@ -8,6 +8,7 @@ sheet without inputs; their POST is refused before the view runs (ViewerReadOnly
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bakeplanner.display import money, plural
+from bakeplanner.display import money, number_text, plural, quantity
 from bakeplanner.errors import DomainError
 from bakeplanner.households import membership_of
 from bakeplanner.money import qty_to_string
@@ -46,6 +47,14 @@ def _summary(result: StockCountResult) -> str:
         verb = "matches" if result.unchanged == 1 else "match"
         parts.append(f"{result.unchanged} already {verb} the stock")
     return f"{plural(result.counted, 'ingredient')} counted: {', '.join(parts)}."
+
+
+def _in_input_unit(on_hand: Decimal, unit: str) -> str:
+    """The stock in the unit the input takes, when the page shows it in another (1.2 kg is
+    typed as 1200 g): empty when both read alike."""
+    shown = quantity(on_hand, unit)
+    exact = f"{number_text(on_hand, 3)} {unit}"
+    return "" if shown == exact else exact
 
 
 def stock_count(request: HttpRequest) -> HttpResponse:
@@ -98,6 +107,7 @@ def stock_count(request: HttpRequest) -> HttpResponse:
             "row": row,
             "typed": typed.get(row.ingredient_id, ""),
             "seen": qty_to_string(row.on_hand),
+            "in_unit": _in_input_unit(row.on_hand, row.unit),
             "error": line_errors.get(str(row.ingredient_id), ""),
         }
         for row in sheet.rows
