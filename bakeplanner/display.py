@@ -185,21 +185,22 @@ def _with_unit(text: str, unit: str) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def quantity(value: Number, unit: str) -> str:
+def quantity(value: Number, unit: str, *, as_written: bool = False) -> str:
     """A quantity in its unit at a precision that suits the unit.
 
     Grams and millilitres are whole below a thousand ("286 g"; a non-zero amount under one
     shows up to two decimals, "0.5 g") and switch to kg or l with up to two decimals from a
     thousand on ("1.25 kg"); the switch looks at the rounded figure, so 999.5 g is "1 kg".
     Under US customary, grams and millilitres are shown in oz/lb and tsp/tbsp/cups/qt
-    instead (`_us_quantity`). Counts are whole unless fractional. Every other unit is shown
-    as written, with up to two decimals.
+    instead (`_us_quantity`), unless `as_written` (a recipe line keeps the unit it was
+    written in). Counts are whole unless fractional. Every other unit is shown as written,
+    with up to two decimals.
     """
     if value is None:
         return MISSING
     amount = to_decimal(value)
     unit = (unit or "").strip()
-    if unit in US_STEPS and _active.get().unit_system == US:
+    if unit in US_STEPS and not as_written and _active.get().unit_system == US:
         return _us_quantity(amount, unit)
     larger = LARGER_UNIT.get(unit)
     if larger is not None:

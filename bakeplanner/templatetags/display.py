@@ -1,6 +1,7 @@
 """Template filters for words and numbers (`{% load display %}`); see bakeplanner/display.py.
 
-    {{ line.quantity|quantity:line.unit }}     286 g · 1.25 kg · 2.5 cup
+    {{ line.quantity|quantity:line.unit }}     286 g · 1.25 kg · 2.5 cup (10.09 oz under US)
+    {{ line.quantity|written_quantity:line.unit }}  286 g in both unit systems
     {{ run.total_cost|money }}                 $2.50 · -$1.20
     {{ product.price_per_unit|unit_price:"g" }} $2.50 / kg
     {{ progress.percent|percent_text }}        31%
@@ -44,6 +45,12 @@ def _shown(value: Any, format_text: Callable[[], str]) -> str:
 @register.filter
 def quantity(value: Number, unit: str = "") -> str:
     return _shown(value, lambda: display.quantity(value, str(unit or "")))
+
+
+@register.filter
+def written_quantity(value: Number, unit: str = "") -> str:
+    """A quantity in the unit someone wrote it in (a recipe line): never converted."""
+    return _shown(value, lambda: display.quantity(value, str(unit or ""), as_written=True))
 
 
 @register.filter

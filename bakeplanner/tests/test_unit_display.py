@@ -130,11 +130,18 @@ def test_the_us_steps_use_the_conversion_factors_of_the_units_module() -> None:
         assert quantity(UNITS["tbsp"][1] * 2, "ml") == "2 tbsp"
 
 
+def test_a_quantity_as_written_is_not_converted() -> None:
+    with display.preferences(unit_system=US):
+        assert quantity(Decimal("250"), "g", as_written=True) == "250 g"
+
+
 FILTER_CASES: list[tuple[str, dict[str, object], str]] = [
     ("{{ v|quantity:u }}", {"v": Decimal("1000"), "u": "g"}, "2.2 lb"),
     ("{{ v|quantity:u }}", {"v": Decimal("500"), "u": "ml"}, "2.11 cups"),
     ("{{ v|quantity:u }}", {"v": Decimal("2"), "u": "cup"}, "2 cup"),
     ('{{ v|unit_price:"g" }}', {"v": Decimal("0.0025")}, "$1.13 / lb"),
+    ("{{ v|written_quantity:u }}", {"v": Decimal("250"), "u": "g"}, "250 g"),
+    ("{{ v|written_quantity:u }}", {"v": Decimal("1500"), "u": "ml"}, "1.5 l"),
 ]
 
 
