@@ -132,16 +132,26 @@ def has_something_to_buy(line: dict[str, Any]) -> bool:
     return Decimal(line["to_buy"]) > 0
 
 
-def to_buy_first(result: dict[str, Any], *, show_all: bool) -> int:
+def to_buy_first(
+    result: dict[str, Any],
+    *,
+    show_all: bool,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
+) -> int:
     """Leave out of `result["groups"]` (in place) the lines with nothing to buy, and the groups
-    left empty, unless `show_all`; return how many lines have nothing to buy.
+    left empty, unless `show_all`; return how many lines are left out that way.
 
-    The service keeps every line; the pages and exports choose (docs/design.md,
-    "Shopping list")."""
+    `keep` names lines to show even with nothing to buy (the page keeps a line ticked in the
+    shop, so its buyer sees it covered). The service keeps every line; the pages and exports
+    choose (docs/design.md, "Shopping list")."""
     enough = 0
     kept = []
     for group in result["groups"]:
-        lines = [line for line in group["lines"] if has_something_to_buy(line)]
+        lines = [
+            line
+            for line in group["lines"]
+            if has_something_to_buy(line) or (keep is not None and keep(line))
+        ]
         enough += len(group["lines"]) - len(lines)
         if show_all:
             kept.append(group)

@@ -14,7 +14,7 @@ from bakeplanner.dates import validate_in_range
 from bakeplanner.fields import TimeStamped
 from bakeplanner.models import HouseholdOwned
 from bakeplanner.names import NameKeyed
-from production.models import FinishedGood, Recipe
+from production.models import FinishedGood, Ingredient, Purchase, Recipe
 
 
 class Event(NameKeyed, HouseholdOwned, TimeStamped):
@@ -194,3 +194,41 @@ class AssemblyTarget(HouseholdOwned, TimeStamped):
                 condition=Q(target_quantity__gt=0), name="assembly_target_positive"
             ),
         ]
+
+
+class ShoppingTick(HouseholdOwned):
+    """A line of an event's shopping list ticked off in the shop, shared by the household.
+
+    One row per (event, ingredient, kind of line): ticking twice keeps the first tick.
+    `purchase` is set when the ticked line was recorded as a purchase from the list
+    (docs/design.md, "Shopping list").
+    """
+
+    INGREDIENT = "ingredient"
+    PACKAGING = "packaging"
+    KIND_CHOICES = [(INGREDIENT, "Ingredient"), (PACKAGING, "Packaging supplies")]
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shopping_ticks")
+    ingredient = models.ForeignKey(Ingredient, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ticked_at = models.DateTimeField(default=timezone.now)
+    purchase = models.ForeignKey(
+        Purchase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ticked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "ingredient", "kind"], name="shopping_tick_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["ingredient", "packaging"]), name="shopping_tick_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ingredient_id} ticked for event {self.event_id}"

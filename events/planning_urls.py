@@ -3,7 +3,7 @@ needs, shopping list, packaging, summary, cost analysis and cloning."""
 
 from django.urls import path
 
-from events.views import planning, reports
+from events.views import planning, reports, shopping
 
 urlpatterns = [
     path("<int:pk>/needs/", planning.event_needs, name="event_needs"),
@@ -13,6 +13,17 @@ urlpatterns = [
         "<int:pk>/shopping-list.csv",
         planning.event_shopping_list_csv,
         name="event_shopping_list_csv",
+    ),
+    path("<int:pk>/shopping-list/tick/", shopping.event_shopping_tick, name="event_shopping_tick"),
+    path(
+        "<int:pk>/shopping-list/ticks.json",
+        shopping.event_shopping_ticks,
+        name="event_shopping_ticks",
+    ),
+    path(
+        "<int:pk>/shopping-list/record/",
+        shopping.event_shopping_record,
+        name="event_shopping_record",
     ),
     path("<int:pk>/packaging/", planning.event_packaging, name="event_packaging"),
     path("<int:pk>/summary/", planning.event_summary, name="event_summary"),

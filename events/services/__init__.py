@@ -101,6 +101,12 @@ from events.services.shopping import (
     get_shopping_list,
     get_shopping_list_by_category,
 )
+from events.services.shopping_ticks import (
+    get_lines_to_record,
+    get_shopping_ticks,
+    record_ticked_purchases,
+    set_shopping_tick,
+)
 from events.services.targets import (
     delete_assembly_target,
     delete_production_target,
@@ -171,6 +177,10 @@ __all__ = [
     "get_recipients",
     "get_shopping_list",
     "get_shopping_list_by_category",
+    "get_shopping_ticks",
+    "get_lines_to_record",
+    "record_ticked_purchases",
+    "set_shopping_tick",
     "remove_assignment",
     "remove_package_item",
     "revert_fulfillment_status",

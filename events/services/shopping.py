@@ -230,18 +230,31 @@ def build_lines(
     return item_lines, packaging_lines
 
 
-def _shopping(tx: Tx, event_id: int, include_packaging: bool) -> dict[str, Any]:
-    """The shopping list DTO; `_lines` holds each line with its DTO (built once)."""
+def _lines(
+    tx: Tx, event_id: int, include_packaging: bool
+) -> tuple[int, list[ShoppingLine], list[ShoppingLine]]:
     demand = load_demand(tx, event_id)
     items = remaining_ingredients(tx, demand)
     packaging = remaining_packaging(demand) if include_packaging else {}
-    item_lines, packaging_lines = build_lines(tx, items, packaging)
+    return (demand.event.pk, *build_lines(tx, items, packaging))
+
+
+def shopping_lines(tx: Tx, event_id: int) -> list[ShoppingLine]:
+    """Every line of the event's list, ingredients then packaging supplies."""
+    tx.require()
+    _, item_lines, packaging_lines = _lines(tx, event_id, True)
+    return item_lines + packaging_lines
+
+
+def _shopping(tx: Tx, event_id: int, include_packaging: bool) -> dict[str, Any]:
+    """The shopping list DTO; `_lines` holds each line with its DTO (built once)."""
+    event_pk, item_lines, packaging_lines = _lines(tx, event_id, include_packaging)
     lines = item_lines + packaging_lines
     dtos = [line.dto() for line in lines]
     total = sum((line.estimated_cost or Decimal(0) for line in lines), Decimal(0))
     missing = sorted({line.ingredient.name for line in lines if line.price_missing}, key=str.lower)
     return {
-        "event_id": demand.event.pk,
+        "event_id": event_pk,
         "items": dtos[: len(item_lines)],
         "packaging": dtos[len(item_lines) :],
         "total_estimated_cost": cost_to_string(total),

@@ -38,8 +38,11 @@ from events.services import (
     get_event_plan,
     get_recipe_needs,
     get_shopping_list_by_category,
+    get_shopping_ticks,
 )
+from events.services.shopping_ticks import line_key
 from events.views.choices import page_links
+from events.views.shopping import tick_text
 
 # Long per-recipient and per-line lists are shown a page at a time; totals cover them all.
 RECIPIENTS_PER_PAGE = 100
@@ -168,10 +171,33 @@ def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["shopping"] = None
             ctx["error"] = str(exc)
         else:
-            ctx["enough_in_stock"] = to_buy_first(shopping, show_all=show_all)
+            ticks = get_shopping_ticks(tx, event.pk)
+            on_list = _mark_ticks(shopping["groups"], ticks)
+            ctx["enough_in_stock"] = to_buy_first(
+                shopping, show_all=show_all, keep=lambda line: line["tick"] is not None
+            )
             ctx["shopping"] = shopping
             ctx["groups"], ctx["pager"] = _shopping_page(request, shopping["groups"])
+            ctx["to_record"] = sum(
+                1 for key in on_list if key in ticks and not ticks[key]["purchase_id"]
+            )
+            ctx["ticked"] = sum(1 for key in on_list if key in ticks)
+            ctx["list_query"] = request.GET.urlencode()
     return render(request, "events/planning/event_shopping_list.html", ctx)
+
+
+def _mark_ticks(groups: list[dict[str, Any]], ticks: dict[str, dict[str, Any]]) -> set[str]:
+    """Give every line its key and tick (None when not ticked); the keys of every line."""
+    keys = set()
+    for group in groups:
+        for line in group["lines"]:
+            key = line_key(group["kind"], line["ingredient_id"])
+            tick = ticks.get(key)
+            line["key"] = key
+            line["tick"] = tick
+            line["tick_text"] = tick_text(tick) if tick else ""
+            keys.add(key)
+    return keys
 
 
 def _shopping_page(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from bakeplanner.display import plural, plural_noun
+from bakeplanner.display import money, plural, plural_noun
 from bakeplanner.money import cost_to_string, qty_to_string
 from production.models import (
     AssemblyPackagingConsumption,
@@ -152,10 +152,10 @@ def result_of(plan: CorrectionPlan, summary: dict[str, Any]) -> dict[str, Any]:
     runs = [
         {
             **entry,
-            "old_total_text": cost_to_string(entry["old_total"]),
-            "new_total_text": cost_to_string(entry["new_total"]),
-            "old_per_unit_text": cost_to_string(entry["old_per_unit"]),
-            "new_per_unit_text": cost_to_string(entry["new_per_unit"]),
+            "old_total_text": money(entry["old_total"]),
+            "new_total_text": money(entry["new_total"]),
+            "old_per_unit_text": money(entry["old_per_unit"]),
+            "new_per_unit_text": money(entry["new_per_unit"]),
             "difference_text": signed(Decimal(entry["difference"])),
         }
         for entry in summary["runs"]
@@ -165,7 +165,7 @@ def result_of(plan: CorrectionPlan, summary: dict[str, Any]) -> dict[str, Any]:
         if average["left_alone"]:
             notes.append(
                 f"No {plural_noun(average['name'])} are on hand, so their average cost "
-                f"({cost_to_string(average['old_average'])}) is left as it is."
+                f"({money(average['old_average'])}) is left as it is."
             )
     if any(entry["reversed"] for entry in runs):
         notes.append("Undone runs are restated too, for the record; they move no average cost.")
@@ -202,8 +202,8 @@ def result_of(plan: CorrectionPlan, summary: dict[str, Any]) -> dict[str, Any]:
         "averages": [
             {
                 **average,
-                "old_average_text": cost_to_string(average["old_average"]),
-                "new_average_text": cost_to_string(average["new_average"]),
+                "old_average_text": money(average["old_average"]),
+                "new_average_text": money(average["new_average"]),
             }
             for average in summary["averages"]
         ],
@@ -216,8 +216,13 @@ def result_of(plan: CorrectionPlan, summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def signed(value: Decimal) -> str:
-    text_value = cost_to_string(value)
-    return text_value if text_value.startswith("-") or text_value == "0.00" else f"+{text_value}"
+    """Money with its sign, as a change reads: "+$0.48", "-$1.20", "$0.00"."""
+    text_value = money(value)
+    return (
+        text_value
+        if text_value.startswith("-") or cost_to_string(value) == "0.00"
+        else f"+{text_value}"
+    )
 
 
 def correction_dto(row: PurchaseCorrection) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def test_new_price_restates_lot_rows_runs_and_averages(world, tx):
     assert FinishedUnit.objects.get(pk=world.cookie.pk).average_unit_cost == Decimal("0.25")
     # Box: 1 on hand at 0.85, packing run +0.15 → 1.00.
     assert FinishedGood.objects.get(pk=world.box.pk).average_unit_cost == Decimal("1.00")
-    assert result["headline"] == "This changes the cost of 2 runs by +0.60."
+    assert result["headline"] == "This changes the cost of 2 runs by +$0.60."
 
 
 def test_correction_is_audited_with_old_and_new_figures(world, tx, member):
@@ -193,10 +193,10 @@ def test_preview_changes_nothing(world, tx):
     assert db_snapshot() == before
     runs = {(run["label"], run["old_total_text"], run["new_total_text"]) for run in preview["runs"]}
     assert runs == {
-        (f"Baking run {world.baking_id}", "1.10", "1.55"),
-        (f"Packing run {world.packing_id}", "0.85", "1.00"),
+        (f"Baking run {world.baking_id}", "$1.10", "$1.55"),
+        (f"Packing run {world.packing_id}", "$0.85", "$1.00"),
     }
-    assert preview["headline"] == "This changes the cost of 2 runs by +0.60."
+    assert preview["headline"] == "This changes the cost of 2 runs by +$0.60."
 
 
 def test_correction_is_all_or_nothing(world):
@@ -248,7 +248,7 @@ def test_undone_run_is_restated_but_moves_no_average(world, tx):
     assert FinishedGood.objects.get(pk=world.box.pk).average_unit_cost == Decimal("0.85")
     # 8 cookies back on hand at 0.1375; the baking run's +0.45 over 8: 1.55 ÷ 8 = 0.19375.
     assert FinishedUnit.objects.get(pk=world.cookie.pk).average_unit_cost == Decimal("0.19375")
-    assert result["headline"] == "This changes the cost of 1 run by +0.45."
+    assert result["headline"] == "This changes the cost of 1 run by +$0.45."
 
 
 def test_packing_run_that_only_took_the_baked_items_keeps_its_figures(world, tx):

@@ -30,7 +30,7 @@ def test_first_post_shows_the_consequences_and_changes_nothing(world, member_cli
     response = member_client.post(_url(world), {"price_per_package": "4.50", "reason": "Receipt"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "This changes the cost of 2 runs by +0.60." in page
+    assert "This changes the cost of 2 runs by +$0.60." in page
     assert f"Baking run {world.baking_id}" in page
     assert 'name="confirm" value="1"' in page
     assert db_snapshot() == before
@@ -43,7 +43,7 @@ def test_confirmed_post_saves_and_says_so(world, member_client):
         follow=True,
     )
     page = response.content.decode()
-    assert "Corrected the purchase: the cost of 2 runs changed by +0.60." in page
+    assert "Corrected the purchase: the cost of 2 runs changed by +$0.60." in page
     assert "“Receipt”" in page  # listed on the purchase's page
     assert InventoryLot.objects.get(pk=world.lot.pk).cost_per_unit == Decimal("0.045")
     assert ProductionRun.objects.get(pk=world.baking_id).total_ingredient_cost == Decimal("1.55")
