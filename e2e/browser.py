@@ -150,6 +150,70 @@ class Browser:
         result["body"] = bytes(result["body"])
         return result
 
+    def log_in(self, username: str, password: str) -> None:
+        """Log in through the login form."""
+        self.visit("/accounts/login/")
+        self.fill("id_username", username)
+        self.fill("id_password", password)
+        self.follow(self.button("Log in"))
+        assert self.path != "/accounts/login/", f"logging in as {username} failed"
+
+    # --- Accessibility ----------------------------------------------------------------------
+
+    def theme(self, theme: str) -> None:
+        """Ask for the light or dark theme as the system would: static/js/theme.js follows the
+        emulated colour-scheme preference on this page and every page loaded after it."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": theme}]},
+        )
+        # The page's change listener runs a moment later: look again on every frame (a
+        # WebDriverWait would sleep half a second, hundreds of times in the axe-core check).
+        switched = self.driver.execute_async_script(
+            """
+            const [theme, done] = arguments;
+            const deadline = performance.now() + 5000;
+            (function look() {
+              const now = document.documentElement.getAttribute("data-bs-theme");
+              if (now === theme || performance.now() > deadline) { done(now === theme); }
+              else { requestAnimationFrame(look); }
+            })();
+            """,
+            theme,
+        )
+        assert switched, f"{self.path} did not switch to the {theme} theme"
+
+    def shown_theme(self) -> str:
+        shown: str = self.driver.execute_script(
+            "return document.documentElement.getAttribute('data-bs-theme');"
+        )
+        return shown
+
+    def axe_violations(self) -> list[dict[str, Any]]:
+        """The current page's axe-core violations (axe must be loaded in the page), each as
+        rule id, impact, summary and the offending nodes' selectors and failure summaries."""
+        result = self.driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            if (!window.axe) { done({error: "axe-core is not loaded in the page"}); return; }
+            axe.run(document, {resultTypes: ["violations"]})
+              .then(r => done({violations: r.violations.map(v => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map(n => ({
+                  impact: n.impact,
+                  target: n.target.map(String).join(" "),
+                  summary: n.failureSummary || "",
+                })),
+              }))}))
+              .catch(error => done({error: String(error)}));
+            """
+        )
+        assert "error" not in result, f"{self.path}: {result['error']}"
+        violations: list[dict[str, Any]] = result["violations"]
+        return violations
+
     # --- Screenshots ------------------------------------------------------------------------
 
     def _viewport(self, size: tuple[int, int], *, mobile: bool) -> None:

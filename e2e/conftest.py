@@ -16,12 +16,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.webdriver import ChromiumDriver
 
+from bakeplanner.tests.test_every_url import build_world, every_url
 from bakeplanner.tx import unit_of_work
 from e2e.browser import DESKTOP, FAILURES, SCREENSHOTS, WAIT_SECONDS, Browser
 from events.services import add_package_item, create_package, create_recipient
@@ -39,6 +42,10 @@ from production.services import (
 CHROMIUM = Path(os.environ.get("BAKEPLANNER_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("BAKEPLANNER_CHROMEDRIVER", "/usr/bin/chromedriver"))
 PASSWORD = "walk-through-pass-2026"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# Every page is also checked with the member logged out (the login page) and at an address
+# that does not exist (the "Not found" page).
+NOT_FOUND = "/no-such-page/"
 CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -192,3 +199,47 @@ def bake_world(household: Any, member: Any) -> SimpleNamespace:
         event_name=f"Winter Gifts {event_date.year}",
         event_date=event_date,
     )
+
+
+@pytest.fixture
+def every_page(household: Any, member: Any) -> SimpleNamespace:
+    """One of everything in the member's household (the world of the every-URL test, so a
+    new URL pattern is visited here as soon as that test knows it) and the path of every
+    page a logged-in member can open with it: the patterns that answer a GET with an HTML
+    page (not the CSV downloads, the JSON checks or the POST-only actions)."""
+    member.set_password(PASSWORD)
+    member.save()
+    world = build_world(household)
+    client = Client()
+    client.force_login(member)
+    pages = []
+    for name, path in every_url(world):
+        if name in {"login", "logout"}:
+            continue
+        response = client.get(path)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages.append(path)
+    return SimpleNamespace(username=member.get_username(), password=PASSWORD, pages=pages)
+
+
+@pytest.fixture
+def axe_browser(browser: Browser) -> Iterator[Browser]:
+    """The browser with axe-core loaded into every page it opens (the package pinned in
+    package-lock.json; scripts/browser.sh installs it). Without it the test fails: a skip
+    would pass an unchecked build."""
+    if not AXE.is_file():
+        pytest.fail(
+            f"The accessibility checks need axe-core, not found at {AXE}. Install it with "
+            "`scripts/browser.sh` (or `npm ci --no-audit --no-fund` at the repository root).",
+            pytrace=False,
+        )
+    added = browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": AXE.read_text("utf-8")}
+    )
+    try:
+        yield browser
+    finally:
+        browser.driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
+        )
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
