@@ -232,3 +232,28 @@ class ShoppingTick(HouseholdOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.ingredient_id} ticked for event {self.event_id}"
+
+
+class ImportedRecord(HouseholdOwned):
+    """A row brought in from another application's export, by that file's own key.
+
+    Importing the same file again finds its rows here and leaves them alone
+    (docs/import-baketracker.md, "Importing twice").
+    """
+
+    source = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=300)
+    object_id = models.PositiveBigIntegerField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "source", "kind", "key"], name="imported_record_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.key} -> {self.object_id}"

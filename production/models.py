@@ -37,6 +37,9 @@ class Ingredient(NameKeyed, HouseholdOwned, TimeStamped):
     density_g_per_cup = models.DecimalField(
         "density (g per cup)", max_digits=10, decimal_places=4, null=True, blank=True
     )
+    # The density came from the reference table of common baking ingredients rather than
+    # from the person (docs/import-baketracker.md, "Estimated densities").
+    density_estimated = models.BooleanField("density is an estimate", default=False)
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -77,6 +80,7 @@ class Product(NameKeyed, HouseholdOwned, TimeStamped):
     package_quantity = entered_quantity_field()
     package_unit = models.CharField(max_length=10, choices=UNIT_CHOICES)
     preferred = models.BooleanField(default=False)
+    gtin = models.CharField("GTIN (barcode number)", max_length=20, blank=True)
     notes = models.TextField(blank=True)
     brand_key = models.CharField(max_length=KEY_MAX_LENGTH, editable=False)
 
@@ -148,6 +152,9 @@ class InventoryLot(HouseholdOwned):
     quantity_initial = base_quantity_field()
     quantity_remaining = base_quantity_field()
     cost_per_unit = unit_cost_field()
+    # Stock brought in without a price (docs/import-baketracker.md, "Price unknown"): its
+    # cost per unit is 0 only as a placeholder, and every cost drawn from it says so.
+    price_unknown = models.BooleanField(default=False)
     received_on = models.DateField(validators=[validate_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -178,6 +185,8 @@ class Recipe(NameKeyed, HouseholdOwned, TimeStamped):
     category = models.CharField(max_length=80, blank=True)
     notes = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    # Some of its lines were left out when it was imported (the notes say which).
+    incomplete = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
