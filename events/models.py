@@ -6,14 +6,17 @@ See docs/design.md, "Events, recipients and packages".
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from bakeplanner.dates import validate_in_range
+from bakeplanner.errors import ValidationFailed
 from bakeplanner.fields import TimeStamped
 from bakeplanner.models import HouseholdOwned
 from bakeplanner.names import NameKeyed
+from production.allergens import clean_allergen_codes
 from production.models import FinishedGood, Ingredient, Purchase, Recipe
 
 
@@ -49,12 +52,22 @@ class Recipient(HouseholdOwned, TimeStamped):
     address = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
+    # Allergen codes (production.allergens) the recipient must not be given; set through
+    # `set_recipient_avoids` (docs/allergens-and-freshness.md, "Recipients who avoid").
+    avoids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            clean_allergen_codes(self.avoids, field="avoids")
+        except ValidationFailed as exc:
+            raise ValidationError({"avoids": exc.message}) from None
 
 
 class Package(NameKeyed, HouseholdOwned, TimeStamped):

@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Self, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from bakeplanner.dates import validate_in_range
+from bakeplanner.errors import ValidationFailed
 from bakeplanner.fields import (
     TimeStamped,
     base_quantity_field,
@@ -21,6 +23,7 @@ from bakeplanner.fields import (
 from bakeplanner.models import HouseholdOwned
 from bakeplanner.names import KEY_MAX_LENGTH, NameKeyed
 from bakeplanner.units import BASE_UNIT, FAMILY_CHOICES, UNIT_CHOICES
+from production.allergens import clean_allergen_codes
 
 # --- Catalogue --------------------------------------------------------------------------
 
@@ -41,6 +44,10 @@ class Ingredient(NameKeyed, HouseholdOwned, TimeStamped):
     # from the person (docs/import-baketracker.md, "Estimated densities").
     density_estimated = models.BooleanField("density is an estimate", default=False)
     notes = models.TextField(blank=True)
+    # Allergen codes from production.allergens, sorted, each once; set through
+    # `set_ingredient_allergens` (docs/allergens-and-freshness.md, "Storing allergens").
+    allergens = models.JSONField(default=list, blank=True)
+    may_contain = models.JSONField("may contain", default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +72,14 @@ class Ingredient(NameKeyed, HouseholdOwned, TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            clean_allergen_codes(self.allergens, field="allergens")
+            clean_allergen_codes(self.may_contain, field="may_contain")
+        except ValidationFailed as exc:
+            raise ValidationError({exc.field or "allergens": exc.message}) from None
 
     @property
     def base_unit(self) -> str:
@@ -250,6 +265,12 @@ class FinishedUnit(NameKeyed, HouseholdOwned, TimeStamped):
     item_unit = models.CharField(max_length=40, blank=True)
     inventory_count = models.PositiveIntegerField(default=0)
     average_unit_cost = money_field()
+    # Days it stays good after baking, and in the freezer when it keeps frozen (empty: not
+    # set); docs/allergens-and-freshness.md, "Freshness".
+    shelf_life_days = models.PositiveSmallIntegerField("shelf life (days)", null=True, blank=True)
+    frozen_shelf_life_days = models.PositiveSmallIntegerField(
+        "frozen shelf life (days)", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["recipe__name", "name"]
@@ -264,6 +285,15 @@ class FinishedUnit(NameKeyed, HouseholdOwned, TimeStamped):
             ),
             models.CheckConstraint(
                 condition=Q(inventory_count__gte=0), name="finished_unit_count_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(shelf_life_days__isnull=True) | Q(shelf_life_days__range=(1, 365)),
+                name="finished_unit_shelf_life_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_shelf_life_days__isnull=True)
+                | Q(shelf_life_days__isnull=False, frozen_shelf_life_days__range=(1, 730)),
+                name="finished_unit_frozen_shelf_life_range",
             ),
         ]
 
