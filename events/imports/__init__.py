@@ -1,0 +1,18 @@
+"""Importing a household's kitchen from another application's export.
+
+Callers write `from events.imports import import_baketracker, read_export`.
+"""
+
+from events.imports.importer import SOURCE, import_baketracker
+from events.imports.reader import MAX_FILE_BYTES, read_export
+from events.imports.report import ImportRefused, ImportReport, Problem
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "SOURCE",
+    "ImportRefused",
+    "ImportReport",
+    "Problem",
+    "import_baketracker",
+    "read_export",
+]
