@@ -2,6 +2,11 @@
 whatever the module split inside. Every name in a module's `__all__` is imported here by hand
 and listed again below; bakeplanner/tests/test_service_exports.py fails when they drift apart."""
 
+from events.services.allergens import (
+    get_allergen_conflicts,
+    get_package_allergens,
+    set_recipient_avoids,
+)
 from events.services.assignments import (
     assign_package_to_recipient,
     assign_package_to_recipients,
@@ -10,6 +15,10 @@ from events.services.assignments import (
     get_recipient_assignments_for_event,
     remove_assignment,
     update_assignment,
+)
+from events.services.bake_window import (
+    get_bake_window,
+    get_freshness_warnings,
 )
 from events.services.clone import (
     clone_event,
@@ -107,6 +116,10 @@ from events.services.shopping_ticks import (
     record_ticked_purchases,
     set_shopping_tick,
 )
+from events.services.tags import (
+    get_gift_tags,
+    get_packing_slips,
+)
 from events.services.targets import (
     delete_assembly_target,
     delete_production_target,
@@ -134,11 +147,13 @@ __all__ = [
     "delete_production_target",
     "delete_recipient",
     "get_all_events",
+    "get_allergen_conflicts",
     "get_all_packages",
     "get_assembly_progress",
     "get_assembly_targets",
     "get_assignment",
     "get_available_years",
+    "get_bake_window",
     "get_dashboard_summary",
     "get_event_assignment_page",
     "get_event_assignments",
@@ -163,9 +178,13 @@ __all__ = [
     "get_events_by_year",
     "get_events_with_plan",
     "get_events_with_progress",
+    "get_freshness_warnings",
     "get_fulfillment_history",
+    "get_gift_tags",
     "get_package",
+    "get_package_allergens",
     "get_packages_by_status",
+    "get_packing_slips",
     "get_production_progress",
     "get_production_targets",
     "get_production_total",
@@ -188,6 +207,7 @@ __all__ = [
     "set_assembly_target",
     "set_production_run_event",
     "set_production_target",
+    "set_recipient_avoids",
     "suggest_event_for_baking",
     "suggest_targets",
     "update_assignment",

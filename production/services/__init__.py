@@ -2,6 +2,10 @@
 whatever the module split inside. Every name in a module's `__all__` is imported here by hand
 and listed again below; bakeplanner/tests/test_service_exports.py fails when they drift apart."""
 
+from production.services.allergens import (
+    get_allergens,
+    set_ingredient_allergens,
+)
 from production.services.assembly import (
     check_can_assemble,
     get_assembly_history,
@@ -35,6 +39,10 @@ from production.services.corrections import (
 )
 from production.services.costing import (
     estimate_recipe_cost,
+)
+from production.services.freshness import (
+    get_run_best_before,
+    set_shelf_life,
 )
 from production.services.goods import (
     add_component,
@@ -118,6 +126,7 @@ __all__ = [
     "delete_purchase",
     "delete_recipe",
     "estimate_recipe_cost",
+    "get_allergens",
     "get_assembly_history",
     "get_assembly_run",
     "get_assembly_run_choices",
@@ -134,6 +143,7 @@ __all__ = [
     "get_purchase_corrections",
     "get_recipe_detail",
     "get_recipe_ingredients",
+    "get_run_best_before",
     "get_run_corrections",
     "get_stock_count_sheet",
     "list_adjustments",
@@ -155,6 +165,8 @@ __all__ = [
     "remove_recipe_ingredient",
     "reverse_assembly_run",
     "reverse_production_run",
+    "set_ingredient_allergens",
+    "set_shelf_life",
     "update_component",
     "update_finished_good",
     "update_finished_unit",
