@@ -51,6 +51,7 @@ logger = logging.getLogger("bakeplanner.production.stocktake")
 MAX_LINES = 1000  # more than a household's whole pantry; a longer form is no count
 SHEET_PAGE_SIZE = 100
 PRICE_STEP = Decimal("0.0001")  # the purchase's price-per-package column keeps 4 places
+MAX_ID = 2**63 - 1  # the largest id a 64-bit key column holds
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,11 @@ def _ingredient_id(key: Any) -> int | None:
     if isinstance(key, bool) or (isinstance(key, float) and not key.is_integer()):
         return None
     try:
-        return int(key)
+        number = int(key)
     except (TypeError, ValueError, OverflowError):
         return None
+    # Outside the id column's range no row can match (and PostgreSQL would refuse the query).
+    return number if 0 < number <= MAX_ID else None
 
 
 def _is_blank(value: Any) -> bool:
@@ -230,8 +233,13 @@ def _products_with_latest_lot(tx: Tx, ingredient_ids: list[int]) -> dict[int, li
 
     One query. A lot is received on its purchase's date, so the latest lot is the latest
     purchase (a correction restates the lot's cost, so the lot's figure is the current one).
+    A lot brought in without a price has a placeholder cost, not a price: it is passed over.
     """
-    latest = tx.objects(InventoryLot).filter(product=OuterRef("pk")).order_by("-received_on", "-id")
+    latest = (
+        tx.objects(InventoryLot)
+        .filter(product=OuterRef("pk"), price_unknown=False)
+        .order_by("-received_on", "-id")
+    )
     products = (
         tx.objects(Product)
         .filter(ingredient_id__in=ingredient_ids)
@@ -275,8 +283,8 @@ def _price_surplus(ingredient: Ingredient, products: list[Any], surplus: Decimal
         cost_per_unit = to_decimal(max(bought, key=_latest_key).latest_cost)
     else:
         return (
-            f"{ingredient.name} has never been bought, so the extra stock has no price: "
-            "record it as a purchase instead."
+            f"{ingredient.name} has no known purchase price, so the extra stock cannot be "
+            "priced: record it as a purchase instead."
         )
     try:
         per_package = base_units_per_package(product, ingredient)

@@ -152,8 +152,28 @@ def test_surplus_of_an_ingredient_never_bought_is_refused(spec_world, tx):
         package_unit="each",
     )
     refusal = _refusal(tx, {ribbon.pk: "3"})
-    assert "Ribbon has never been bought" in refusal.line_errors[ribbon.pk]
+    assert refusal.line_errors[ribbon.pk] == (
+        "Ribbon has no known purchase price, so the extra stock cannot be priced: "
+        "record it as a purchase instead."
+    )
     assert not Purchase.objects.filter(found_in_count=True).exists()
+
+
+def test_a_lot_without_a_known_price_does_not_price_a_surplus(spec_world, tx):
+    # Sugar's newest lot came in without a price (cost 0 as a placeholder): the surplus is
+    # priced at the 1 February bag, 0.004 per g.
+    newest = buy(
+        spec_world.household,
+        spec_world.sugar_bag,
+        packages=1,
+        price="0",
+        on=dt.date(2026, 3, 1),
+        base_quantity=1000,
+    )
+    InventoryLot.objects.filter(pk=newest.pk).update(price_unknown=True)
+    record_stock_count(tx, {spec_world.sugar.pk: "2100"})
+    lot = InventoryLot.objects.get(purchase__found_in_count=True)
+    assert (lot.quantity_initial, lot.cost_per_unit) == (Decimal("100"), Decimal("0.004"))
 
 
 def test_blank_lines_change_nothing(spec_world, tx):
@@ -247,6 +267,15 @@ def test_another_households_ingredient_is_refused_as_not_found(spec_world, tx, o
     assert refusal.line_errors == {theirs.pk: f"Ingredient {theirs.pk} was not found."}
     assert "Their flour" not in str(refusal)
     assert db_snapshot() == before
+
+
+def test_an_id_no_row_can_have_is_refused_as_not_found(spec_world, tx):
+    refusal = _refusal(tx, {10**30: "5", -3: "1", "flour": "2"})
+    assert refusal.line_errors == {
+        10**30: f"Ingredient {10**30!r} was not found.",
+        -3: "Ingredient -3 was not found.",
+        "flour": "Ingredient 'flour' was not found.",
+    }
 
 
 def test_the_same_ingredient_named_twice_is_refused(spec_world, tx):
