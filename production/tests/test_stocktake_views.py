@@ -297,3 +297,12 @@ def test_admin_purchase_list_shows_which_purchases_were_found_in_a_count(spec_wo
     html = staff.get(url, {"found_in_count__exact": "1"}).content.decode()
     assert "Found in a stock count" in html
     assert "1 purchase" in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "abc"}, {"page": "999"}, {"kind": "<b>"}, {"q": "x" * 500}]
+)
+def test_odd_addresses_still_show_the_page(spec_world, member_client, query):
+    response = member_client.get(URL, query)
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode().split("<main", 1)[1]
