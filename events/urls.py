@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from events.views import assignments, events, packages, recipients, targets
+from events.views import assignments, events, packages, recipients, tags, targets
 
 app_name = "events"
 
@@ -59,6 +59,10 @@ urlpatterns = [
     path(
         "packages/items/<int:pk>/delete/", packages.package_item_delete, name="package_item_delete"
     ),
+    path("<int:pk>/tags/", tags.event_tags, name="event_tags"),
+    path("<int:pk>/packing-slips/", tags.event_packing_slips, name="event_packing_slips"),
+    path("<int:pk>/freshness/", tags.event_freshness, name="event_freshness"),
+    path("tags.css", tags.tags_stylesheet, name="tags_stylesheet"),
     # Planning and reports keep their own route list.
     path("", include("events.planning_urls")),
 ]
