@@ -33,12 +33,15 @@ from events.services import (
     update_assignment,
     update_fulfillment_status,
 )
+from events.services.allergens import conflicts_among
 from events.services.assignments import MAX_BULK_RECIPIENTS
 from events.services.fulfilment import previous_status
 from events.views.choices import package_choices, recipient_choices
 from events.views.events import event_url
+from production.allergens import allergen_names
 
 Q_MAX_LENGTH = 100  # longer search text is trimmed
+CONFLICT_WARNINGS_SHOWN = 5  # a bulk assign names this many conflicts, then counts the rest
 
 
 def _assign_page(
@@ -66,15 +69,39 @@ def _assign_page(
     ctx = read_context(request, read)
     form = form_class(posted_data(request), recipients=ctx["recipients"], packages=ctx["packages"])
     page = {k: v for k, v in ctx.items() if k not in ("recipients", "packages")}
+    conflicts: list[str] = []
+
+    def call(tx: Tx, data: dict[str, Any]) -> Any:
+        made = assign(
+            tx, pk, data[who], data["package"], quantity=data["quantity"], notes=data["notes"]
+        )
+        # Allowed, but said (docs/allergens-and-freshness.md, "Recipients who avoid").
+        ids = [a.pk for a in (made if isinstance(made, list) else [made])]
+        conflicts[:] = [
+            f"{c['recipient_name']} avoids {allergen_names(c['allergens'])}, "
+            f"which {c['package_name']} contains."
+            for c in conflicts_among(tx, tx.objects(Assignment).filter(pk__in=ids))
+        ]
+        return made
+
+    def said(made: Any) -> str:
+        for warning in conflicts[:CONFLICT_WARNINGS_SHOWN]:
+            messages.warning(request, warning)
+        if len(conflicts) > CONFLICT_WARNINGS_SHOWN:
+            messages.warning(
+                request,
+                f"{plural(len(conflicts), 'recipient')} in all avoid an allergen this package "
+                "contains: see Allergens and freshness.",
+            )
+        return success(made)
+
     return form_page(
         request,
         template,
         form,
         page,
-        lambda tx, data: assign(
-            tx, pk, data[who], data["package"], quantity=data["quantity"], notes=data["notes"]
-        ),
-        success=success,
+        call,
+        success=said,
         next_url=lambda made: event_url(pk, "assignments"),
     )
 

@@ -35,9 +35,9 @@ T = TypeVar("T")
 
 # Label sheets (docs/allergens-and-freshness.md, "Gift tags and packing slips"): tags per
 # sheet; the sizes and margins themselves are in templates/events/tags/tags.css.
-SHEETS = {
-    "a4": {"label": "A4, 8 tags a sheet (99.1 × 67.7 mm)", "per_sheet": 8},
-    "letter": {"label": "US Letter, 6 tags a sheet (4 × 3⅓ in)", "per_sheet": 6},
+SHEETS: dict[str, tuple[str, int]] = {
+    "a4": ("A4, 8 tags a sheet (99.1 × 67.7 mm)", 8),
+    "letter": ("US Letter, 6 tags a sheet (4 × 3⅓ in)", 6),
 }
 # 6 A4 sheets or 8 Letter sheets a page; a PDF holds more, and still a bounded number.
 TAGS_PER_PAGE = 48
@@ -87,8 +87,8 @@ def event_tags(request: HttpRequest, pk: int) -> HttpResponse:
     ctx.update(
         {
             "sheet": sheet,
-            "sheets": [(key, spec["label"]) for key, spec in SHEETS.items()],
-            "sheet_pages": _chunks(ctx["tags"], SHEETS[sheet]["per_sheet"]),
+            "sheets": [(key, label) for key, (label, _per_sheet) in SHEETS.items()],
+            "sheet_pages": _chunks(ctx["tags"], SHEETS[sheet][1]),
             "pdf_parts": range(1, -(-ctx["total"] // TAGS_PER_PDF) + 1),
             "tags_per_pdf": TAGS_PER_PDF,
             "total_text": plural(ctx["total"], "gift tag"),
@@ -101,7 +101,7 @@ def event_tags(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf_response(request: HttpRequest, ctx: dict[str, Any]) -> HttpResponse:
     # Imported here: WeasyPrint loads Pango when imported, which only this view needs.
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # ships no type hints
 
     html = render_to_string("events/tags/event_tags_pdf.html", ctx, request=request)
     stylesheet = CSS(string=render_to_string("events/tags/tags.css", {}))
