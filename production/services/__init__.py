@@ -75,6 +75,12 @@ from production.services.purchases import (
 from production.services.quick_entry import (
     propose_purchases,
 )
+from production.services.recipe_import import (
+    free_recipe_name,
+    import_recipe,
+    match_ingredient,
+    preview_recipe_import,
+)
 from production.services.recipe_tree import (
     get_recipe_ingredients,
 )
@@ -126,6 +132,7 @@ __all__ = [
     "delete_purchase",
     "delete_recipe",
     "estimate_recipe_cost",
+    "free_recipe_name",
     "get_allergens",
     "get_assembly_history",
     "get_assembly_run",
@@ -146,6 +153,7 @@ __all__ = [
     "get_run_best_before",
     "get_run_corrections",
     "get_stock_count_sheet",
+    "import_recipe",
     "list_adjustments",
     "list_finished_goods",
     "list_finished_units",
@@ -153,7 +161,9 @@ __all__ = [
     "list_products",
     "list_purchases",
     "list_recipes",
+    "match_ingredient",
     "preview_purchase_correction",
+    "preview_recipe_import",
     "propose_purchases",
     "record_assembly",
     "record_batch_production",
