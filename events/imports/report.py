@@ -9,7 +9,7 @@ from decimal import Decimal
 from bakeplanner.display import plural
 from bakeplanner.errors import ValidationFailed
 
-__all__ = ["KINDS", "EstimatedDensity", "ImportRefused", "ImportReport", "Problem"]
+__all__ = ["KINDS", "DryRunDone", "EstimatedDensity", "ImportRefused", "ImportReport", "Problem"]
 
 # (kind, singular, plural) in the order the report lists them, in the glossary's words.
 KINDS: tuple[tuple[str, str, str], ...] = (
@@ -139,3 +139,11 @@ class ImportRefused(ValidationFailed):
             "again, or import the rest and leave these rows out.",
             field="file",
         )
+
+
+class DryRunDone(Exception):
+    """Raised by an entry point inside its unit of work to roll a dry run back."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("dry run")
+        self.report = report
