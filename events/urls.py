@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from events.views import assignments, events, packages, recipients, tags, targets
+from events.views import assignments, events, imports, packages, recipients, tags, targets
 
 app_name = "events"
 
 urlpatterns = [
     path("", events.event_list, name="event_list"),
+    path("import/bake-tracker/", imports.import_baketracker_page, name="import_baketracker"),
     path("new/", events.event_create, name="event_create"),
     path("<int:pk>/", events.event_detail, name="event_detail"),
     path("<int:pk>/edit/", events.event_update, name="event_update"),
