@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from production.views import goods, ingredients, quick_entry, recipes, stocktake
+from production.views import goods, ingredients, quick_entry, recipe_import, recipes, stocktake
 
 urlpatterns = [
     # Ingredients and products
@@ -34,6 +34,7 @@ urlpatterns = [
     # Recipes, their lines, sub-recipes and finished units
     path("recipes/", recipes.recipe_list, name="recipe_list"),
     path("recipes/new/", recipes.recipe_create, name="recipe_create"),
+    path("recipes/import/", recipe_import.recipe_import, name="recipe_import"),
     path("recipes/<int:pk>/", recipes.recipe_detail, name="recipe_detail"),
     path("recipes/<int:pk>/edit/", recipes.recipe_edit, name="recipe_edit"),
     path("recipes/<int:pk>/delete/", recipes.recipe_delete, name="recipe_delete"),

@@ -23,6 +23,7 @@ from bakeplanner.errors import ConversionError, ValidationFailed
 from bakeplanner.units import UNITS, convert, family_of
 
 __all__ = [
+    "MAX_LINES",
     "MAX_LINE_LENGTH",
     "MAX_SOURCE_BYTES",
     "PageRecipe",
@@ -291,6 +292,9 @@ def _json_ld_page(text: str) -> tuple[str, str]:
             'This JSON has no schema.org Recipe ("@type": "Recipe").', field="source"
         )
     address = _web_address(recipe.get("url")) or _web_address(recipe.get("mainEntityOfPage"))
+    if "schema.org" not in str(recipe.get("@context", "")):
+        # A Recipe taken out of a "@graph" leaves the vocabulary's name on its parent.
+        recipe = {**recipe, "@context": "https://schema.org"}
     payload = json.dumps(recipe).replace("</", "<\\/")
     html = (
         '<!doctype html><html><head><script type="application/ld+json">'
