@@ -12,11 +12,17 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # How pages show figures (docs/units-and-locale.md); set through
     # `bakeplanner.households.set_household_preferences`. The defaults keep the pages as
-    # they were before households could choose.
-    unit_system = models.CharField(max_length=10, choices=UNIT_SYSTEM_CHOICES, default=METRIC)
-    locale = models.CharField(max_length=10, choices=LOCALE_CHOICES, default=DEFAULT_LOCALE)
+    # they were before households could choose; they are database defaults too, so a row
+    # written without these columns (older code, a data migration's historical model) gets
+    # them as well.
+    unit_system = models.CharField(
+        max_length=10, choices=UNIT_SYSTEM_CHOICES, default=METRIC, db_default=METRIC
+    )
+    locale = models.CharField(
+        max_length=10, choices=LOCALE_CHOICES, default=DEFAULT_LOCALE, db_default=DEFAULT_LOCALE
+    )
     # An IANA zone name; empty follows the installation's TIME_ZONE setting.
-    time_zone = models.CharField(max_length=64, blank=True, default="")
+    time_zone = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["name"]

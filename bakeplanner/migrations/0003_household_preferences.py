@@ -20,13 +20,14 @@ class Migration(migrations.Migration):
                     ("fr-FR", "French (France)"),
                 ],
                 default="en-US",
+                db_default="en-US",
                 max_length=10,
             ),
         ),
         migrations.AddField(
             model_name="household",
             name="time_zone",
-            field=models.CharField(blank=True, default="", max_length=64),
+            field=models.CharField(blank=True, default="", db_default="", max_length=64),
         ),
         migrations.AddField(
             model_name="household",
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
                     ("us", "US customary (oz, lb, tsp, tbsp, cups, quarts)"),
                 ],
                 default="metric",
+                db_default="metric",
                 max_length=10,
             ),
         ),
