@@ -540,6 +540,12 @@ def read_household_file(stream: IO[str] | IO[bytes]) -> HouseholdDocument:
     return document
 
 
+def _may_be_missing(model_field: models.Field[Any, Any]) -> bool:
+    """A column an older file may lack: it gets its default (a stamp gets the import time)."""
+    stamped = getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+    return bool(model_field.null or model_field.has_default() or stamped)
+
+
 def _check_rows(label: str, plan: TablePlan, rows: list[Any]) -> set[int]:
     known = {"id"} | {column.name for column in plan.columns}
     seen: set[int] = set()
@@ -555,8 +561,7 @@ def _check_rows(label: str, plan: TablePlan, rows: list[Any]) -> set[int]:
             raise _refuse(f"Row {row_id} of {label} has unknown columns: {', '.join(extra)}.")
         for column in plan.columns:
             if column.name not in row:
-                model_field = column.field
-                if not (model_field.null or model_field.has_default()):
+                if not _may_be_missing(column.field):
                     raise _refuse(f"Row {row_id} of {label} has no {column.name}.")
             elif row[column.name] is None and not column.field.null:
                 raise _refuse(f"Row {row_id} of {label} has an empty {column.name}.")
@@ -587,6 +592,8 @@ def _check_references(
 def _python_value(label: str, row: dict[str, Any], column: Column) -> Any:
     model_field = column.field
     if column.name not in row:
+        if isinstance(model_field, models.DateTimeField) and not model_field.has_default():
+            return timezone.now()  # a stamp (made, changed) the file does not have
         return model_field.get_default()
     value = row[column.name]
     if isinstance(model_field, models.DecimalField) and isinstance(value, float):
