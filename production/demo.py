@@ -35,7 +35,40 @@ from production.services import (
     create_product,
     create_recipe,
     record_purchase,
+    set_ingredient_allergens,
+    set_shelf_life,
 )
+
+# Allergens of the demo pantry: name → (contains, may contain)
+# (docs/allergens-and-freshness.md, "Allergens").
+ALLERGENS: dict[str, tuple[list[str], list[str]]] = {
+    "All-purpose flour": (["gluten"], []),
+    "Rolled oats": (["gluten"], []),
+    "Butter": (["milk"], []),
+    "Cream cheese": (["milk"], []),
+    "Milk": (["milk"], []),
+    "Heavy cream": (["milk"], []),
+    "Eggs": (["egg"], []),
+    "Dark chocolate": (["milk", "soy"], ["peanut", "tree_nut"]),
+    "Cocoa powder": ([], ["milk"]),
+    "Almonds": (["tree_nut"], []),
+    "Molasses": (["sulphite"], []),
+}
+
+# Shelf lives of the demo's baked items in days: name → (fresh, frozen or None).
+SHELF_LIVES: dict[str, tuple[int, int | None]] = {
+    "Sugar cookie": (14, 90),
+    "Large sugar cookie": (14, 90),
+    "Gingerbread man": (21, 90),
+    "Chocolate chip cookie": (10, 90),
+    "Snickerdoodle": (10, 90),
+    "Shortbread finger": (28, 180),
+    "Biscotti": (30, None),
+    "Brownie square": (5, 90),
+    "Oat bar": (7, 60),
+    "Truffle": (14, None),
+    "Mini spice cake": (5, 60),
+}
 
 # name: (kind, stock family, grams per cup, category)
 INGREDIENTS: dict[str, tuple[str, str, str | None, str]] = {
@@ -576,6 +609,20 @@ def _seed_goods(
     return goods
 
 
+def _seed_allergens_and_shelf_lives(
+    tx: Tx, ingredients: dict[str, Ingredient], units: dict[str, FinishedUnit]
+) -> None:
+    """Tag the pantry and date the baked items, leaving alone whatever someone already set."""
+    for name, (contains, may_contain) in ALLERGENS.items():
+        ingredient = ingredients.get(name)
+        if ingredient is not None and not ingredient.allergens and not ingredient.may_contain:
+            set_ingredient_allergens(tx, ingredient.pk, contains=contains, may_contain=may_contain)
+    for name, (days, frozen_days) in SHELF_LIVES.items():
+        unit = units.get(name)
+        if unit is not None and unit.shelf_life_days is None:
+            set_shelf_life(tx, unit.pk, days=days, frozen_days=frozen_days)
+
+
 def seed_pantry(tx: Tx) -> dict[str, Any]:
     """Create the demo catalogue; returns the objects other parts of the demo use by name.
 
@@ -588,6 +635,7 @@ def seed_pantry(tx: Tx) -> dict[str, Any]:
     products = _seed_products(tx, ingredients)
     recipes, units = _seed_recipes(tx, ingredients)
     goods = _seed_goods(tx, ingredients, units)
+    _seed_allergens_and_shelf_lives(tx, ingredients, units)
     return {
         "ingredients": ingredients,
         "products": products,

@@ -253,3 +253,17 @@ def test_model_check_refuses_unknown_codes(world):
     with pytest.raises(ValidationError) as caught:
         world.sugar.full_clean()
     assert "allergens" in caught.value.message_dict
+
+
+def test_demo_pantry_is_tagged_and_its_items_dated(tx):
+    from production.demo import seed_pantry
+
+    pantry = seed_pantry(tx)
+    flour = Ingredient.objects.get(pk=pantry["ingredients"]["All-purpose flour"].pk)
+    assert flour.allergens == ["gluten"]
+    assert get_allergens(tx, finished_good_id=pantry["finished_goods"]["Holiday Hamper"].pk) == {
+        "contains": ["egg", "gluten", "milk", "soy", "sulphite", "tree_nut"],
+        "may_contain": ["peanut"],
+    }
+    brownie = FinishedUnit.objects.get(pk=pantry["finished_units"]["Brownie square"].pk)
+    assert brownie.shelf_life_days == 5
