@@ -153,3 +153,31 @@ def test_page_fits_a_phone(member_client, household):
     assert page.count("text-break") >= 1
     assert 'class="btn btn-primary btn-touch"' in page
     assert 'class="btn btn-outline-primary btn-touch"' in page
+
+
+def _import_small(client: Any) -> None:
+    preview(client, small_export())
+    client.post(URL, {"action": "confirm"})
+
+
+def test_purchase_list_says_price_unknown_for_a_lot_imported_without_a_price(
+    member_client, household
+):
+    _import_small(member_client)
+
+    page = member_client.get(reverse("production:purchase_list")).content.decode()
+
+    flour_lot = InventoryLot.objects.get(household=household, ingredient__name="Flour, all-purpose")
+    assert flour_lot.price_unknown is True
+    assert page.count("Price unknown") == 1
+    assert "$2.60" in page  # the salt lot's price from the file
+
+
+def test_ingredient_page_marks_an_estimated_density(member_client, household):
+    _import_small(member_client)
+    salt = Ingredient.objects.get(household=household, name="Salt, fine")
+
+    page = member_client.get(reverse("production:ingredient_detail", args=[salt.pk]))
+
+    assert salt.density_estimated is True
+    assert 'per cup <span class="badge text-bg-warning">estimated</span>' in page.content.decode()
