@@ -11,6 +11,7 @@ from django import forms
 from bakeplanner.submissions import OneTimeFormMixin
 from events.forms.common import notes_field, submit_helper
 from events.services.events import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from production.allergens import ALLERGEN_CHOICES
 
 
 class RecipientForm(forms.Form):
@@ -31,10 +32,21 @@ class RecipientForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, with_active: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, with_active: bool = False, with_avoids: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not with_active:
             del self.fields["active"]
+        if with_avoids:
+            # Passed to `set_recipient_avoids` by the page (docs/allergens-and-freshness.md).
+            self.fields["avoids"] = forms.MultipleChoiceField(
+                label="Avoids",
+                choices=ALLERGEN_CHOICES,
+                required=False,
+                help_text="Assigning a package that contains one of these shows a warning.",
+                widget=forms.CheckboxSelectMultiple,
+            )
         self.helper = submit_helper("Save recipient")
 
 

@@ -20,6 +20,7 @@ from bakeplanner.dates import BoundedDateField
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import OneTimeFormMixin
 from bakeplanner.units import FAMILY_CHOICES, UNIT_CHOICES
+from production.allergens import ALLERGEN_CHOICES
 from production.forms import set_choices
 from production.models import FinishedGoodComponent, Ingredient, StockAdjustment
 
@@ -96,6 +97,27 @@ class IngredientForm(CatalogueForm):
     )
     category = forms.CharField(label="Category", max_length=80, required=False)
     notes = _notes_field()
+
+    def __init__(self, *args: Any, with_allergens: bool = False, **kwargs: Any) -> None:
+        """`with_allergens` adds the two allergen lists; the page passes them to
+        `set_ingredient_allergens` (docs/allergens-and-freshness.md, "Allergens")."""
+        super().__init__(*args, **kwargs)
+        if with_allergens:
+            self.fields["contains"] = allergen_field("Contains")
+            self.fields["may_contain"] = allergen_field(
+                "May contain", help_text="Traces, for example from a shared factory line."
+            )
+
+
+def allergen_field(label: str, *, help_text: str = "") -> forms.MultipleChoiceField:
+    """Checkboxes for the fixed allergen list, labelled in plain words."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=ALLERGEN_CHOICES,
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class ProductForm(CatalogueForm):
@@ -234,6 +256,28 @@ class FinishedUnitForm(CatalogueForm):
     item_unit = forms.CharField(
         label="Item label", max_length=40, required=False, help_text="e.g. cookie, slice, loaf"
     )
+
+    def __init__(self, *args: Any, with_shelf_life: bool = False, **kwargs: Any) -> None:
+        """`with_shelf_life` adds the shelf-life fields; the page passes them to
+        `set_shelf_life` (docs/allergens-and-freshness.md, "Freshness")."""
+        super().__init__(*args, **kwargs)
+        if with_shelf_life:
+            self.fields["shelf_life_days"] = forms.IntegerField(
+                label="Keeps fresh for (days)",
+                required=False,
+                min_value=1,
+                max_value=365,
+                help_text="Leave empty when you do not know; the plan then shows no window.",
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.fields["frozen_shelf_life_days"] = forms.IntegerField(
+                label="Keeps frozen for (days)",
+                required=False,
+                min_value=1,
+                max_value=730,
+                help_text="Only if it keeps in the freezer.",
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
 
 
 # --- Finished goods -------------------------------------------------------------------------
