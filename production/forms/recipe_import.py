@@ -51,7 +51,8 @@ class RecipeSourceForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("page")
         pasted = data.get("source") or ""
         if upload and pasted.strip():
@@ -73,7 +74,9 @@ class RecipeImportForm(OneTimeFormMixin, forms.Form):
     category = forms.CharField(
         label="Category", max_length=80, required=False, widget=forms.TextInput(CONTROL)
     )
-    address = forms.URLField(required=False, max_length=500, widget=forms.HiddenInput)
+    address = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", widget=forms.HiddenInput
+    )
     yields_text = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     make_item = forms.BooleanField(
         label="Add the baked item it makes",
@@ -99,7 +102,8 @@ class RecipeImportForm(OneTimeFormMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("make_item"):
             if not (data.get("item_name") or "").strip():
                 self.add_error("item_name", "Name the baked item, or untick the box.")
@@ -154,7 +158,8 @@ class ImportLineForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         choice = data.get("ingredient")
         if not choice:  # left out: nothing else on the line matters
             for name in ("quantity", "unit", "new_name"):

@@ -16,7 +16,7 @@ from bakeplanner.errors import DomainError, ValidationFailed
 from bakeplanner.logs import logged_operation
 from bakeplanner.names import name_key, normalize_input
 from bakeplanner.tx import Tx
-from bakeplanner.units import UNITS, family_of
+from bakeplanner.units import BASE_UNIT, UNITS, can_convert, family_of
 from production.models import Ingredient, Recipe
 from production.recipe_import import PageRecipe, ParsedLine, singular
 from production.services.catalogue import create_ingredient
@@ -69,6 +69,7 @@ class PreviewLine:
     parsed: ParsedLine
     ingredient_id: int | None  # the household's ingredient it matched, if any
     ingredient_name: str
+    warning: str = ""  # the matched ingredient cannot take the line's unit as it stands
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,25 @@ def candidate_keys(name: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def _household_keys(tx: Tx) -> dict[str, tuple[int, str]]:
+def _household_keys(tx: Tx) -> dict[str, tuple[int, str, str, Decimal | None]]:
+    """name key → (id, name, stock family, density) of every ingredient, in one query."""
     return {
-        key: (pk, name)
-        for pk, key, name in tx.objects(Ingredient)
-        .order_by("kind", "pk")  # food before packaging when a key could mean either
-        .values_list("pk", "name_key", "name")
+        key: (pk, name, family, density)
+        for pk, key, name, family, density in tx.objects(Ingredient)
+        .order_by("pk")
+        .values_list("pk", "name_key", "name", "stock_family", "density_g_per_cup")
     }
+
+
+def _unit_warning(unit: str, name: str, family: str, density: Decimal | None) -> str:
+    base = BASE_UNIT[family]
+    if unit not in UNITS or can_convert(unit, base, density):
+        return ""
+    return (
+        f"{name} is kept in {base}, and {unit} cannot be converted to it"
+        + (" without its density" if {family_of(unit), family} == {"weight", "volume"} else "")
+        + ": change the quantity and unit, or choose another ingredient."
+    )
 
 
 def match_ingredient(tx: Tx, name: str) -> Ingredient | None:
@@ -187,6 +200,7 @@ def preview_recipe_import(tx: Tx, page: PageRecipe) -> ImportPreview:
                 parsed=parsed,
                 ingredient_id=found[0] if found else None,
                 ingredient_name=found[1] if found else "",
+                warning=_unit_warning(parsed.unit, *found[1:]) if found else "",
             )
         )
     name = free_recipe_name(tx, page.title)

@@ -87,7 +87,7 @@ def _line_initial(preview: ImportPreview) -> list[dict[str, Any]]:
                 "quantity": parsed.quantity,
                 "unit": parsed.unit,
                 "notes": parsed.notes,
-                "problem": parsed.problem,
+                "problem": parsed.problem or line.warning,
             }
         )
     return rows
