@@ -22,8 +22,10 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import CommandError, OutputWrapper
+from django.utils import timezone
 
 from bakeplanner.errors import DomainError, NotFound
+from bakeplanner.households import time_zone_of
 from bakeplanner.models import Household
 from bakeplanner.names import name_key
 from bakeplanner.params import whole_number_or_none
@@ -392,7 +394,11 @@ def run_export(
     household = find_household(options.get("household"))
     output = options.get("output")
     try:
-        with unit_of_work(household, read_only=True) as tx:
+        # Dates are the household's days, as on its pages (docs/units-and-locale.md).
+        with (
+            timezone.override(time_zone_of(household)),
+            unit_of_work(household, read_only=True) as tx,
+        ):
             event = find_event(tx, options["event"])
             target = None if output == "-" else Path(output or default_filename(event, suffix))
             if target is not None:

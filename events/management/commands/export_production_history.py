@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from bakeplanner.dates import RANGE_TEXT, in_range
 from bakeplanner.errors import DomainError
+from bakeplanner.households import time_zone_of
 from bakeplanner.tx import unit_of_work
 from events.csv_export import (
     PRODUCTION_HISTORY,
@@ -54,7 +56,11 @@ class Command(BaseCommand):
         start, end = _date(options["start"], "--from"), _date(options["end"], "--to")
         output = options.get("output")
         try:
-            with unit_of_work(household, read_only=True) as tx:
+            # Dates are the household's days, as on its pages (docs/units-and-locale.md).
+            with (
+                timezone.override(time_zone_of(household)),
+                unit_of_work(household, read_only=True) as tx,
+            ):
                 event = find_event(tx, options["event"]) if options.get("event") else None
                 name = (
                     f"{event.slug}-{PRODUCTION_HISTORY}.csv"
