@@ -4,7 +4,7 @@ Callers write `from events.imports import import_baketracker, read_export`.
 """
 
 from events.imports.importer import SOURCE, import_baketracker
-from events.imports.reader import MAX_FILE_BYTES, read_export
+from events.imports.reader import MAX_FILE_BYTES, check_size, read_export
 from events.imports.report import DryRunDone, ImportRefused, ImportReport, Problem
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "ImportRefused",
     "ImportReport",
     "Problem",
+    "check_size",
     "import_baketracker",
     "read_export",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from bakeplanner.errors import ValidationFailed
 
-__all__ = ["APPLICATION", "MAX_FILE_BYTES", "SUPPORTED_VERSIONS", "read_export"]
+__all__ = ["APPLICATION", "MAX_FILE_BYTES", "SUPPORTED_VERSIONS", "check_size", "read_export"]
 
 APPLICATION = "bake-tracker"
 SUPPORTED_VERSIONS = ("4.0", "4.1", "4.2")
@@ -20,15 +20,19 @@ SUPPORTED_VERSIONS = ("4.0", "4.1", "4.2")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def read_export(raw: bytes | str) -> dict[str, Any]:
-    """The export's top-level object, or `ValidationFailed` with one line saying why not."""
-    size = len(raw.encode() if isinstance(raw, str) else raw)
+def check_size(size: int) -> None:
+    """Refuse a file over the limit before it is read."""
     if size > MAX_FILE_BYTES:
         raise ValidationFailed(
             f"The file is too large ({size // 1024:,} KB); a bake-tracker export is at most "
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB.",
             field="file",
         )
+
+
+def read_export(raw: bytes | str) -> dict[str, Any]:
+    """The export's top-level object, or `ValidationFailed` with one line saying why not."""
+    check_size(len(raw.encode() if isinstance(raw, str) else raw))
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
         data = json.loads(text)

@@ -498,3 +498,18 @@ def test_an_ingredient_the_household_already_has_is_kept_and_used(household):
     assert report.kept["ingredients"] == 1
     assert report.imported["ingredients"] == 2
     assert RecipeIngredient.objects.filter(household=household, ingredient=eggs).count() == 1
+
+
+def test_a_missing_file_is_refused_with_one_line(household, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        command(tmp_path / "nowhere.json", household)
+
+    assert "Cannot read" in str(refused.value)
+    assert not Recipe.objects.filter(household=household).exists()
+
+
+def test_format_4_0_is_read(household):
+    report = run_import(household, small_export(version="4.0"))
+
+    assert report.imported["recipes"] == 1
+    assert Recipe.objects.filter(household=household).count() == 1

@@ -22,6 +22,7 @@ from events.imports import (
     DryRunDone,
     ImportRefused,
     ImportReport,
+    check_size,
     import_baketracker,
     read_export,
 )
@@ -39,11 +40,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is too large ({upload.size // 1024:,} KB); a bake-tracker export is "
-                f"at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
-            )
+        try:
+            check_size(upload.size)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error
         content: bytes = upload.read()
         return content
 

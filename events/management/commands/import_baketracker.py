@@ -14,10 +14,10 @@ from bakeplanner.errors import DomainError
 from bakeplanner.tx import unit_of_work
 from events.csv_export import find_household, one_line
 from events.imports import (
-    MAX_FILE_BYTES,
     DryRunDone,
     ImportRefused,
     ImportReport,
+    check_size,
     import_baketracker,
     read_export,
 )
@@ -44,16 +44,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         household = find_household(options.get("household"))
         path = Path(options["file"])
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raw = b"x" * (MAX_FILE_BYTES + 1)  # read_export words the refusal
-            else:
-                raw = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         dry_run = bool(options["dry_run"])
         try:
-            data = read_export(raw)
+            check_size(path.stat().st_size)
+            data = read_export(path.read_bytes())
             with unit_of_work(household) as tx:
                 report = import_baketracker(
                     tx, data, skip_invalid=bool(options["skip_invalid"]), dry_run=dry_run
@@ -70,6 +64,8 @@ class Command(BaseCommand):
             ) from refused
         except DomainError as exc:
             raise CommandError(one_line(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         self._write(report)
 
     def _write(self, report: ImportReport) -> None:
