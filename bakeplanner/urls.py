@@ -46,6 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("events/", include("events.urls")),
     path("production/", include((production_pages, production_urls.app_name))),
+    path("data/", include("tooling.urls")),
 ]
 
 handler403 = "bakeplanner.views.error_403"
