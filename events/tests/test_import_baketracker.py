@@ -513,3 +513,78 @@ def test_format_4_0_is_read(household):
 
     assert report.imported["recipes"] == 1
     assert Recipe.objects.filter(household=household).count() == 1
+
+
+def test_a_later_export_with_baked_items_adds_only_the_baked_items(household):
+    run_import(household, small_export(finished_units=[]))
+    before = Recipe.objects.filter(household=household).count()
+
+    report = run_import(household, small_export())
+
+    assert report.imported["baked_items"] == 1
+    assert report.total_imported == 1
+    assert Recipe.objects.filter(household=household).count() == before
+    assert FinishedUnit.objects.get(household=household).recipe.name == "Sugar Cookies"
+
+
+def test_gift_boxes_packages_assignments_and_targets_are_imported(household):
+    from events.models import AssemblyTarget, Assignment, PackageItem, ProductionTarget
+    from production.models import FinishedGood, FinishedGoodComponent
+
+    data = small_export(
+        materials=[{"slug": "tin_small", "display_name": "Small tin", "category": "Tins"}],
+        finished_goods=[{"slug": "cookie_tin", "display_name": "Cookie Tin"}],
+        compositions=[
+            {
+                "finished_good_slug": "cookie_tin",
+                "finished_unit_slug": "sugar_cookie",
+                "component_quantity": 12,
+            },
+            {
+                "finished_good_slug": "cookie_tin",
+                "packaging_ingredient_slug": "tin_small",
+                "component_quantity": 1,
+            },
+        ],
+        packages=[{"name": "Neighbour gift"}],
+        package_finished_goods=[
+            {"package_name": "Neighbour gift", "finished_good_slug": "cookie_tin", "quantity": 2}
+        ],
+        event_recipient_packages=[
+            {
+                "event_name": "Christmas 2026",
+                "recipient_name": "Anna",
+                "package_name": "Neighbour gift",
+                "quantity": 1,
+                "fulfillment_status": "delivered",
+            }
+        ],
+        event_production_targets=[
+            {"event_name": "Christmas 2026", "recipe_name": "Sugar Cookies", "target_batches": 3}
+        ],
+        event_assembly_targets=[
+            {
+                "event_name": "Christmas 2026",
+                "finished_good_slug": "cookie_tin",
+                "target_quantity": 4,
+            }
+        ],
+    )
+
+    report = run_import(household, data)
+
+    tin = FinishedGood.objects.get(household=household, name="Cookie Tin")
+    contents = FinishedGoodComponent.objects.filter(finished_good=tin)
+    assert sorted(contents.values_list("component_type", flat=True)) == [
+        "finished_unit",
+        "packaging",
+    ]
+    assert PackageItem.objects.get(household=household).quantity == 2
+    assignment = Assignment.objects.get(household=household)
+    assert (assignment.recipient.name, assignment.fulfillment_status) == ("Anna", "pending")
+    assert ProductionTarget.objects.get(household=household).target_batches == 3
+    assert AssemblyTarget.objects.get(household=household).target_quantity == 4
+    for kind in ("gift_boxes", "gift_box_contents", "packages", "package_contents"):
+        assert report.imported[kind] >= 1, kind
+    assert report.imported["assignments"] == 1
+    assert any("every imported assignment starts pending" in note for note in report.notes)
