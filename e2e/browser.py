@@ -189,14 +189,17 @@ class Browser:
         )
         return shown
 
-    def axe_violations(self) -> list[dict[str, Any]]:
+    def axe_violations(self, rules: list[str] | None = None) -> list[dict[str, Any]]:
         """The current page's axe-core violations (axe must be loaded in the page), each as
-        rule id, impact, summary and the offending nodes' selectors and failure summaries."""
+        rule id, impact, summary and the offending nodes' selectors and failure summaries.
+        Every rule runs, or only the named `rules`."""
         result = self.driver.execute_async_script(
             """
-            const done = arguments[arguments.length - 1];
+            const [rules, done] = arguments;
             if (!window.axe) { done({error: "axe-core is not loaded in the page"}); return; }
-            axe.run(document, {resultTypes: ["violations"]})
+            const options = {resultTypes: ["violations"]};
+            if (rules) { options.runOnly = {type: "rule", values: rules}; }
+            axe.run(document, options)
               .then(r => done({violations: r.violations.map(v => ({
                 id: v.id,
                 impact: v.impact,
@@ -208,7 +211,8 @@ class Browser:
                 })),
               }))}))
               .catch(error => done({error: String(error)}));
-            """
+            """,
+            rules,
         )
         assert "error" not in result, f"{self.path}: {result['error']}"
         violations: list[dict[str, Any]] = result["violations"]
