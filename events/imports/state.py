@@ -66,12 +66,22 @@ class ImportState:
         return self.tx.objects(model).filter(pk=object_id).first()
 
     def remember(self, kind: str, key: str, obj: models.Model) -> None:
-        self.known[(kind, key)] = int(obj.pk)
-        self.new_records.append(
-            ImportedRecord(
-                household=self.tx.household, source=SOURCE, kind=kind, key=key, object_id=obj.pk
+        if (kind, key) in self.known:
+            # Imported before and deleted since: the record now points at the new row.
+            self.tx.objects(ImportedRecord).filter(source=SOURCE, kind=kind, key=key).update(
+                object_id=obj.pk
             )
-        )
+        else:
+            self.new_records.append(
+                ImportedRecord(
+                    household=self.tx.household,
+                    source=SOURCE,
+                    kind=kind,
+                    key=key,
+                    object_id=obj.pk,
+                )
+            )
+        self.known[(kind, key)] = int(obj.pk)
 
     def by_name(self, model: type[M]) -> dict[str, M]:
         found: dict[str, M] = {}

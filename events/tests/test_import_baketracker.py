@@ -588,3 +588,15 @@ def test_gift_boxes_packages_assignments_and_targets_are_imported(household):
         assert report.imported[kind] >= 1, kind
     assert report.imported["assignments"] == 1
     assert any("every imported assignment starts pending" in note for note in report.notes)
+
+
+def test_a_row_deleted_since_the_last_import_is_imported_again(household):
+    run_import(household, small_export())
+    Recipient.objects.filter(household=household, name="Anna").delete()
+
+    report = run_import(household, small_export())
+
+    assert report.imported["recipients"] == 1
+    anna = Recipient.objects.get(household=household, name="Anna")
+    record = ImportedRecord.objects.get(household=household, kind="recipient", key="Anna")
+    assert record.object_id == anna.pk
