@@ -525,3 +525,26 @@ def test_the_import_command_commits_outside_a_test_transaction(tmp_path: Path) -
     assert list(Ingredient.objects.filter(household=copy).values_list("name", flat=True)) == [
         "Flour"
     ]
+
+
+# --- the Your data page ------------------------------------------------------------------------
+
+
+def test_a_member_sees_the_your_data_page(member_client: Client) -> None:
+    response = member_client.get("/data/")
+    assert response.status_code == 200
+    assert "Download the household file" in response.content.decode()
+
+
+def test_a_member_downloads_the_household_file(rich: Household, member_client: Client) -> None:
+    response = member_client.get("/data/household.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="baker-family-' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+    assert comparable(text) == comparable(export_text(rich))
+
+
+def test_a_viewer_cannot_download_the_household_file(viewer_client: Client) -> None:
+    assert viewer_client.get("/data/household.json").status_code == 403
+    assert viewer_client.get("/data/").status_code == 403
