@@ -541,8 +541,7 @@ def test_a_member_downloads_the_household_file(rich: Household, member_client: C
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert 'filename="baker-family-' in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
-    assert comparable(text) == comparable(export_text(rich))
+    assert comparable(response.content.decode("utf-8")) == comparable(export_text(rich))
 
 
 def test_a_viewer_cannot_download_the_household_file(viewer_client: Client) -> None:
