@@ -14,6 +14,7 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bakeplanner.display import datetime_text
 from bakeplanner.errors import DomainError, InvalidTransition
 from bakeplanner.logs import logged_operation
 from bakeplanner.tx import Tx
@@ -134,7 +135,7 @@ def _set_run_event(
         if run.reversed_at is not None:
             raise InvalidTransition(
                 f"{label} {run.pk} was undone on "
-                f"{timezone.localtime(run.reversed_at):%Y-%m-%d %H:%M}; an undone run counts "
+                f"{datetime_text(run.reversed_at)}; an undone run counts "
                 "towards no event, so its event cannot be changed.",
                 current="reversed",
             )

@@ -42,6 +42,7 @@ from events.services.event_list import count_event_assignments, get_event_list
 from events.services.plan_progress import plan_steps
 from events.views.choices import package_choices, recipient_choices
 from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
+from events.views.tags import allergen_panel
 
 ASSIGNMENTS_PER_PAGE = 100
 # Recipes and gift boxes of the plan tab shown at once (each kind); more are paged.
@@ -223,6 +224,8 @@ def _event_page(request: HttpRequest, tx: Tx, pk: int) -> dict[str, Any]:
         ],
         "packages_total_text": plural(overall["packages_total"], "package"),
         "is_empty": not overall["assignments_total"] and not plan["baking"] + plan["packing"],
+        # Allergen conflicts and items past their best on the day (docs/allergens-and-freshness.md).
+        "allergen_panel": allergen_panel(tx, event.pk),
     }
     if tab == "plan":
         ctx.update(_plan_part(request, event.pk, plan))

@@ -3,6 +3,7 @@ delete."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from events.services import (
     delete_recipient,
     get_recipient,
     get_recipient_history,
+    set_recipient_avoids,
     update_recipient,
 )
 from events.views.choices import page_links, recipient_page
@@ -81,14 +83,22 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/recipient_detail.html", read_context(request, build))
 
 
+def _with_avoids(
+    tx: Tx, data: dict[str, Any], save: Callable[[dict[str, Any]], Recipient]
+) -> Recipient:
+    """Save the recipient, then what they avoid (docs/allergens-and-freshness.md)."""
+    avoids = data.pop("avoids", [])
+    return set_recipient_avoids(tx, save(data).pk, avoids)
+
+
 @member_required
 def recipient_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         "events/recipient_create.html",
-        forms.RecipientCreateForm(posted_data(request)),
+        forms.RecipientCreateForm(posted_data(request), with_avoids=True),
         {},
-        lambda tx, data: create_recipient(tx, **data),
+        lambda tx, data: _with_avoids(tx, data, lambda rest: create_recipient(tx, **rest)),
         success=lambda made: f"Added {made.name}.",
         next_url=_detail_url,
     )
@@ -98,12 +108,15 @@ def recipient_create(request: HttpRequest) -> HttpResponse:
 def recipient_update(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = read_or_404(request, get_recipient, pk)
     initial = {field: getattr(recipient, field) for field in EDITABLE}
+    initial["avoids"] = recipient.avoids
     return form_page(
         request,
         "events/recipient_update.html",
-        forms.RecipientForm(posted_data(request), initial=initial, with_active=True),
+        forms.RecipientForm(
+            posted_data(request), initial=initial, with_active=True, with_avoids=True
+        ),
         {"recipient": recipient},
-        lambda tx, data: update_recipient(tx, pk, **data),
+        lambda tx, data: _with_avoids(tx, data, lambda rest: update_recipient(tx, pk, **rest)),
         success=lambda saved: f"Saved {saved.name}.",
         next_url=_detail_url,
     )

@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from bakeplanner.display import datetime_text
 from bakeplanner.errors import InUse, InvalidTransition, NotFound, ValidationFailed
 from bakeplanner.tx import Tx
 from production.models import FinishedGood, FinishedUnit, InventoryLot
@@ -105,8 +106,7 @@ def refuse_if_undone(run: Any, label: str) -> None:
     """A run is undone once: a second undo is refused, saying when the first one was."""
     if run.reversed_at is not None:
         raise InvalidTransition(
-            f"{label} {run.pk} was already undone on "
-            f"{timezone.localtime(run.reversed_at):%Y-%m-%d %H:%M}.",
+            f"{label} {run.pk} was already undone on {datetime_text(run.reversed_at)}.",
             current="reversed",
         )
 

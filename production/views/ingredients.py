@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bakeplanner.decorators import member_required
-from bakeplanner.display import number_text, plural, quantity
+from bakeplanner.display import date_text, number_text, plural, quantity
 from bakeplanner.errors import DomainError
 from bakeplanner.pages import (
     SMALL_HIDDEN,
@@ -60,6 +60,7 @@ from production.services import (
     preview_purchase_correction,
     record_depletion,
     record_purchase,
+    set_ingredient_allergens,
     update_ingredient,
     update_product,
     update_purchase,
@@ -120,7 +121,14 @@ def ingredient_create(request: HttpRequest) -> HttpResponse:
 def ingredient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ingredient = object_or_404(request, Ingredient, pk)
     initial = {name: getattr(ingredient, name) for name in forms.IngredientForm.base_fields}
-    form = forms.IngredientForm(posted_data(request), initial=initial)
+    initial.update(contains=ingredient.allergens, may_contain=ingredient.may_contain)
+    form = forms.IngredientForm(posted_data(request), initial=initial, with_allergens=True)
+
+    def save(tx: Tx, data: dict[str, Any]) -> Ingredient:
+        contains, may_contain = data.pop("contains"), data.pop("may_contain")
+        update_ingredient(tx, pk, **data)
+        return set_ingredient_allergens(tx, pk, contains=contains, may_contain=may_contain)
+
     return form_page(
         request,
         "production/ingredient_edit.html",
@@ -129,7 +137,7 @@ def ingredient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ingredient": ingredient,
             "cancel_url": reverse("production:ingredient_detail", args=[pk]),
         },
-        lambda tx, data: update_ingredient(tx, pk, **data),
+        save,
         success=lambda i: f"Saved {i.name}.",
         next_url=lambda i: reverse("production:ingredient_detail", args=[pk]),
     )
@@ -394,7 +402,7 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return {"purchase": purchase, "label": product_label(product, product.ingredient.name)}
 
     ctx = read_context(request, build)
-    what = f"the purchase of {ctx['label']} on {ctx['purchase'].purchased_on:%Y-%m-%d}"
+    what = f"the purchase of {ctx['label']} on {date_text(ctx['purchase'].purchased_on)}"
     return delete_page(
         request,
         "production/purchase_delete.html",

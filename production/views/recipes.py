@@ -46,6 +46,7 @@ from production.services import (
     list_recipes,
     remove_recipe_component,
     remove_recipe_ingredient,
+    set_shelf_life,
     update_finished_unit,
     update_recipe,
     update_recipe_component,
@@ -323,14 +324,23 @@ def finished_unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def finished_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = object_or_404(request, FinishedUnit, pk)
     initial = {name: getattr(unit, name) for name in forms.FinishedUnitForm.base_fields}
-    form = forms.FinishedUnitForm(posted_data(request), initial=initial)
+    initial.update(
+        shelf_life_days=unit.shelf_life_days, frozen_shelf_life_days=unit.frozen_shelf_life_days
+    )
+    form = forms.FinishedUnitForm(posted_data(request), initial=initial, with_shelf_life=True)
     back = reverse("production:recipe_detail", args=[unit.recipe_id])
+
+    def save(tx: Tx, data: dict[str, Any]) -> FinishedUnit:
+        days, frozen = data.pop("shelf_life_days"), data.pop("frozen_shelf_life_days")
+        update_finished_unit(tx, pk, **data)
+        return set_shelf_life(tx, pk, days=days, frozen_days=frozen)
+
     return form_page(
         request,
         "production/finished_unit_edit.html",
         form,
         {"unit": unit, "cancel_url": back},
-        lambda tx, data: update_finished_unit(tx, pk, **data),
+        save,
         success=lambda u: f"Saved {u.name}.",
         next_url=lambda u: back,
     )
