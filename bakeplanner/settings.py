@@ -146,6 +146,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
+# A pasted recipe page may be up to 2 MB of text (docs/recipe-import.md): the form refuses a
+# larger one with its own message, so the request itself may be a little larger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+
 # --- Security ----------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS

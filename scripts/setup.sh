@@ -5,6 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+# The gift tags PDF (WeasyPrint) draws text with Pango: Debian's libpango-1.0-0 and
+# libpangoft2-1.0-0, installed here when missing and we are root.
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Pango for the gift tags PDF (Debian packages)..." >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >&2
+  else
+    echo "The gift tags PDF needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   if ! "$PYTHON" -m venv .venv; then
     rm -rf .venv

@@ -122,7 +122,6 @@ def test_tags_stylesheet_sets_both_page_sizes(member_client):
 
 
 def test_tags_pdf_is_a_pdf_with_one_tag_per_assignment(world, member_client):
-    pytest.importorskip("weasyprint")
     url = reverse("events:event_tags", args=[world.event.pk])
     response = member_client.get(url + "?format=pdf&sheet=letter")
     assert response.status_code == 200

@@ -44,7 +44,6 @@ def test_tags_page_of_a_big_event_shows_one_page_quickly(big_event, member_clien
 
 
 def test_pdf_part_of_a_big_event_holds_a_bounded_number_of_tags(big_event, member_client):
-    pytest.importorskip("weasyprint")
     url = reverse("events:event_tags", args=[big_event.event.pk])
     started = time.perf_counter()
     response = member_client.get(url + "?format=pdf&page=9")
