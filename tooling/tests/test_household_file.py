@@ -47,6 +47,7 @@ from production.services import (
 from tooling.household_file import (
     EXPORTED,
     FORMAT,
+    IMPORTED_KINDS,
     LEFT_OUT,
     REF,
     VERSION,
@@ -444,6 +445,12 @@ def test_every_household_table_is_exported_or_deliberately_left_out() -> None:
 
 def test_every_json_column_says_whether_it_holds_ids() -> None:
     assert unclassified_json_columns() == []
+
+
+def test_every_kind_of_imported_record_names_its_table() -> None:
+    from events.imports.report import KINDS
+
+    assert sorted(kind for kind, _, _ in KINDS if kind not in IMPORTED_KINDS) == []
 
 
 def test_every_table_comes_after_the_tables_it_points_at() -> None:
