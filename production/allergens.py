@@ -63,3 +63,8 @@ def allergen_names(codes: Iterable[str]) -> str:
     """The short names of `codes` in the list's order, joined for a "Contains: …" line."""
     known = sorted((c for c in set(codes) if c in _ORDER), key=_ORDER.__getitem__)
     return ", ".join(SHORT_NAMES[code] for code in known)
+
+
+def allergen_texts(contains: Iterable[str], may_contain: Iterable[str]) -> dict[str, str]:
+    """A roll-up's two lists as the words a page shows ("" for an empty list)."""
+    return {"contains": allergen_names(contains), "may_contain": allergen_names(may_contain)}

@@ -31,11 +31,13 @@ from events.services import (
     create_package,
     delete_package,
     get_package,
+    get_package_allergens,
     remove_package_item,
     update_package,
     update_package_item,
 )
 from events.views.choices import good_choices, package_page, page_links
+from production.allergens import allergen_texts
 
 PACKAGES_PER_PAGE = 100  # the list shows a page at a time, with how many there are in all
 SEARCH_MAX_LENGTH = 100
@@ -83,6 +85,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 goods=goods, action=reverse("events:package_item_create", args=[package.pk])
             ),
             "has_goods": bool(goods),
+            "allergens": allergen_texts(**get_package_allergens(tx, package.pk)),
         }
 
     return render(request, "events/package_detail.html", read_context(request, build))

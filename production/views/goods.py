@@ -20,6 +20,7 @@ from bakeplanner.pages import (
     sort_headers,
 )
 from bakeplanner.tx import Tx
+from production.allergens import allergen_texts
 from production.forms import catalogue as forms
 from production.models import (
     FinishedGood,
@@ -29,6 +30,7 @@ from production.services import (
     add_component,
     create_finished_good,
     delete_finished_good,
+    get_allergens,
     get_finished_good_detail,
     list_finished_goods,
     remove_component,
@@ -62,7 +64,12 @@ def finished_good_list(request: HttpRequest) -> HttpResponse:
 
 
 def finished_good_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = read_context(request, lambda tx: get_finished_good_detail(tx, pk))
+    def build(tx: Tx) -> dict[str, Any]:
+        ctx = get_finished_good_detail(tx, pk)
+        ctx["allergens"] = allergen_texts(**get_allergens(tx, finished_good_id=pk))
+        return ctx
+
+    ctx = read_context(request, build)
     return render(request, "production/finished_good_detail.html", ctx)
 
 

@@ -31,6 +31,7 @@ from bakeplanner.pages import (
 )
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx, request_tx
+from production.allergens import allergen_texts
 from production.forms import catalogue as forms
 from production.forms.corrections import CorrectPurchaseForm
 from production.models import (
@@ -100,6 +101,8 @@ def ingredient_list(request: HttpRequest) -> HttpResponse:
 
 def ingredient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = read_context(request, lambda tx: get_ingredient_detail(tx, pk))
+    ingredient = ctx["ingredient"]
+    ctx["allergens"] = allergen_texts(ingredient.allergens, ingredient.may_contain)
     return render(request, "production/ingredient_detail.html", ctx)
 
 

@@ -25,6 +25,7 @@ from bakeplanner.pages import (
 )
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
+from production.allergens import allergen_texts
 from production.forms import catalogue as forms
 from production.models import (
     FinishedUnit,
@@ -41,6 +42,7 @@ from production.services import (
     delete_finished_unit,
     delete_recipe,
     estimate_recipe_cost,
+    get_allergens,
     get_recipe_detail,
     list_finished_units,
     list_recipes,
@@ -92,6 +94,7 @@ def recipe_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:  # e.g. a line whose unit no longer converts
             ctx["estimate_error"] = str(exc)
         ctx["batches"] = batches
+        ctx["allergens"] = allergen_texts(**get_allergens(tx, recipe_id=pk))
         return ctx
 
     return render(request, "production/recipe_detail.html", read_context(request, build))
