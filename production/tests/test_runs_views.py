@@ -262,11 +262,11 @@ def test_production_history_lists_and_filters(spec_world, member_client):
     url = reverse("production:production_run_list")
     html = member_client.get(url).content.decode()
     assert html.count("production/runs/") >= 2
-    assert "2026-12-01 10:00" in html and "2026-11-01 10:00" in html
+    assert "12/01/2026 10 a.m." in html and "11/01/2026 10 a.m." in html
     filtered = member_client.get(url, {"event": event.pk}).content.decode()
-    assert "2026-12-01 10:00" in filtered and "2026-11-01 10:00" not in filtered
+    assert "12/01/2026 10 a.m." in filtered and "11/01/2026 10 a.m." not in filtered
     dated = member_client.get(url, {"start": "2026-11-01", "end": "2026-11-30"}).content.decode()
-    assert "2026-11-01 10:00" in dated and "2026-12-01 10:00" not in dated
+    assert "11/01/2026 10 a.m." in dated and "12/01/2026 10 a.m." not in dated
     bad = member_client.get(url, {"start": "2026-12-05", "end": "2026-12-01"})
     assert bad.status_code == 200
     assert "before the start date" in bad.content.decode()

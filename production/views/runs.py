@@ -11,6 +11,7 @@ work, bind and validate the form, then call the service in a write unit of work;
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -346,8 +347,12 @@ def _run_list(
             # The CSV download (like `export_production_history`) filters by event and dates.
             csv_filters = {"event": data["event"], "start": data["start"], "end": data["end"]}
         runs = history(tx, **filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    has_next = len(runs) > PAGE_SIZE
-    runs = runs[:PAGE_SIZE]
+        has_next = len(runs) > PAGE_SIZE
+        runs = runs[:PAGE_SIZE]
+        if kind == "production":
+            dates = services.get_run_best_before(tx, [run["id"] for run in runs])
+            for run in runs:
+                run["best_before"] = _best_before(dates.get(run["id"]))
     for run in runs:
         _for_display(run, when)
         run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
@@ -361,6 +366,20 @@ def _run_list(
     return render(request, template, ctx)
 
 
+def _best_before(dates: Mapping[str, Any] | None) -> dict[str, dt.date | None]:
+    """A run's best-before dates as dates (docs/allergens-and-freshness.md, "Freshness")."""
+    if dates is None:
+        return {"fresh": None, "frozen": None}
+    return {
+        "fresh": dt.date.fromisoformat(dates["best_before"]) if dates["best_before"] else None,
+        "frozen": (
+            dt.date.fromisoformat(dates["frozen_best_before"])
+            if dates["frozen_best_before"]
+            else None
+        ),
+    }
+
+
 def _change_event_form(extra: Mapping[str, Any], action: str) -> ChangeRunEventForm:
     return ChangeRunEventForm(
         initial={"event": extra["event_id"]}, events=extra["event_choices"], action=action
@@ -372,9 +391,11 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = or_404(services.get_production_run, tx, run_id)
         extra = get_production_run_extra(tx, run_id)
         corrections = services.get_run_corrections(tx, "production", run_id)
+        best_before = _best_before(services.get_run_best_before(tx, [run_id]).get(run_id))
     _for_display(run, "produced_at")
     ctx = {
         "run": run,
+        "best_before": best_before,
         "extra": extra,
         "corrections": corrections,
         "event_form": _change_event_form(
