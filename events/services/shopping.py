@@ -82,7 +82,12 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
     tx.require()
     if not ingredients:
         return {}
-    latest = tx.objects(Purchase).filter(product=OuterRef("pk")).order_by("-purchased_on", "-id")
+    # Prices somebody paid (not a lot found in a stock count, nor one without a price).
+    latest = (
+        tx.objects(Purchase)
+        .filter(product=OuterRef("pk"), found_in_count=False, lot__price_unknown=False)
+        .order_by("-purchased_on", "-id")
+    )
     offers: dict[int, list[Offer]] = {}
     plans: dict[tuple[str, int], ConversionPlan | None] = {}
     for pk, ingredient_id, name, brand, preferred, package_quantity, package_unit, price in (

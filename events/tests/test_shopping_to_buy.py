@@ -205,3 +205,20 @@ def test_page_and_csv_use_a_constant_number_of_queries(
         with django_assert_max_num_queries(PAGE_QUERY_BOUND):
             response = member_client.get(reverse(name, args=[world.event.pk]), query)
         assert response.status_code == 200
+
+
+def test_a_purchase_found_in_a_stock_count_sets_no_price(stocked_world, tx):
+    """Its price is worked out from other lots, not paid: the list keeps the last price paid."""
+    w = stocked_world
+    before = get_shopping_list(tx, w.event.pk)
+    line = next(x for x in before["items"] if x["ingredient_id"] == w.flour.pk)
+    assert line["to_buy"] != "0"
+    found = purchase(
+        w.household, w.flour_big, price="99.00", on=ON, base_quantity=2000, remaining=0
+    )
+    found.purchase.found_in_count = True
+    found.purchase.save()
+    after = get_shopping_list(tx, w.event.pk)
+    again = next(x for x in after["items"] if x["ingredient_id"] == w.flour.pk)
+    assert again["product_id"] == line["product_id"]
+    assert again["estimated_cost"] == line["estimated_cost"]

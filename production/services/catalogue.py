@@ -265,6 +265,11 @@ def delete_ingredient(tx: Tx, ingredient_id: int) -> None:
         ingredient.delete(using=tx.using)
 
 
+# A latest price is one somebody paid: not a lot found in a stock count (its price is worked
+# out from other lots) nor one brought in without a price.
+PRICED = {"found_in_count": False, "lot__price_unknown": False}
+
+
 def _on_hand_subquery(tx: Tx) -> Subquery:
     return Subquery(
         tx.raw_objects(InventoryLot)
@@ -306,7 +311,7 @@ def get_ingredient_detail(tx: Tx, ingredient_id: int) -> dict[str, Any]:
     ingredient = get_owned(tx, Ingredient, ingredient_id)
     latest_price = Subquery(
         tx.raw_objects(Purchase)
-        .filter(product=OuterRef("pk"))
+        .filter(product=OuterRef("pk"), **PRICED)
         .order_by("-purchased_on", "-id")
         .values("price_per_package")[:1]
     )
@@ -512,7 +517,7 @@ def list_products(
     tx.require()
     latest_price = Subquery(
         tx.raw_objects(Purchase)
-        .filter(product=OuterRef("pk"))
+        .filter(product=OuterRef("pk"), **PRICED)
         .order_by("-purchased_on", "-id")
         .values("price_per_package")[:1]
     )
