@@ -17,7 +17,7 @@ from django.db import connections, models, transaction
 from django.http import Http404
 
 from bakeplanner.errors import TransactionRequired
-from bakeplanner.households import membership_of
+from bakeplanner.households import create_household, membership_of
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -148,6 +148,33 @@ def unit_of_work(
     finally:
         if restore_mode[0]:
             cast(_SQLiteTransactionMode, connection).transaction_mode = restore_mode[1]
+
+
+@contextmanager
+def new_household_unit_of_work(
+    name: str, *, actor: User | None = None, using: str = "default"
+) -> Iterator[Tx]:
+    """One durable transaction that creates the household `name` and yields its unit of work.
+
+    The household exists only if the whole block commits: a household loaded from a file is
+    there with all its rows or not at all (docs/household-file.md).
+    """
+    connection = connections[using]
+    scope = _Scope(connection=connection)
+    with transaction.atomic(using=using, durable=True):
+        household = create_household(name)
+        tx = Tx(
+            using=using,
+            household=household,
+            actor=actor,
+            op_id=new_op_id(),
+            read_only=False,
+            _scope=scope,
+        )
+        try:
+            yield tx
+        finally:
+            scope.open = False
 
 
 def actor_of(request: HttpRequest) -> User | None:

@@ -27,9 +27,9 @@ from django.db import DatabaseError, models
 from django.utils import timezone
 
 from bakeplanner.errors import DomainError
-from bakeplanner.households import add_member, create_household, set_household_preferences
+from bakeplanner.households import add_member, set_household_preferences
 from bakeplanner.models import Household, Membership
-from bakeplanner.tx import Tx, unit_of_work
+from bakeplanner.tx import Tx, new_household_unit_of_work
 
 FORMAT = "bakeplanner-household"
 VERSION = 1
@@ -710,25 +710,20 @@ def import_household(
 ) -> ImportResult:
     """Load a checked household file as a new household named `name`, all or nothing.
 
-    An entry point (it opens the transactions): the household and its members are created
-    first, then every row is loaded in one unit of work for it. Should loading fail, the
-    new household is removed again, so a refused or failed import leaves nothing behind.
+    An entry point (it opens the transaction): the household, its members and every row are
+    written in one unit of work, so a refused or failed import leaves nothing behind.
     """
     users = _members_to_add(members)
-    household = create_household(name)
     try:
-        for user in users:
-            add_member(household, user, Membership.MEMBER)
-        with unit_of_work(household) as tx:
+        # One transaction: the household, its members and every row, or nothing at all.
+        with new_household_unit_of_work(name) as tx:
+            for user in users:
+                add_member(tx.household, user, Membership.MEMBER)
             _apply_header(tx, document.household)
             counts = load_household_rows(tx, document)
-    except BaseException as exc:
-        # The unit of work rolled the rows back; only the household and its members remain.
-        Household.objects.filter(pk=household.pk).delete()
-        if isinstance(exc, DatabaseError):
-            raise _refuse(f"The file's rows break a rule of the database: {exc}") from None
-        raise
-    return ImportResult(household=household, counts=counts)
+    except DatabaseError as exc:
+        raise _refuse(f"The file's rows break a rule of the database: {exc}") from None
+    return ImportResult(household=tx.household, counts=counts)
 
 
 def _apply_header(tx: Tx, header: dict[str, Any]) -> None:
