@@ -31,6 +31,9 @@ def _patterns(world, assignment):
         "assignment_status": ({"pk": assignment.pk}, GET_AND_POST),
         "assignment_revert": ({"pk": assignment.pk}, GET_AND_POST),
         "event_accept_plan": ({"pk": event}, POST_ONLY),
+        "event_tags": ({"pk": event}, ("get",)),
+        "event_packing_slips": ({"pk": event}, ("get",)),
+        "event_freshness": ({"pk": event}, ("get",)),
         "production_target_set": ({"pk": event}, GET_AND_POST),
         "production_target_delete": ({"pk": event, "recipe_id": world.cookies.pk}, POST_ONLY),
         "assembly_target_set": ({"pk": event}, GET_AND_POST),
@@ -58,6 +61,8 @@ OBJECT_FREE = [
     "recipient_create",
     "package_list",
     "package_create",
+    "import_baketracker",
+    "tags_stylesheet",
 ]
 
 
