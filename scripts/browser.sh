@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the browser tests have what they need: Debian's Chromium and its driver for the
-# walkthrough, and Node.js with npm to install axe-core (pinned in package-lock.json) for the
-# accessibility checks (docs/accessibility.md). Installs Debian packages only when run as root.
+# walkthrough, Node.js with npm to install axe-core (pinned in package-lock.json) for the
+# accessibility checks (docs/accessibility.md), and poppler's pdftoppm for a picture of the
+# gift tags PDF. Installs Debian packages only when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,10 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 if ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
+fi
+# pdftoppm turns the first page of the gift tags PDF into a screenshot.
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  missing+=(poppler-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
