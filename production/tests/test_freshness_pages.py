@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from bakeplanner.tx import unit_of_work
-from production.models import FinishedUnit
+from production.models import FinishedUnit, Recipe
 from production.services import set_shelf_life
-from production.tests.test_freshness import at, cookie, make_run  # noqa: F401  (fixture)
+from production.tests.test_freshness import at, make_run
 
 BAKED = dt.date(2026, 12, 1)
 
 
-def test_the_edit_page_sets_a_shelf_life(cookie, member_client):  # noqa: F811
+@pytest.fixture
+def cookie(household):
+    recipe = Recipe.objects.create(household=household, name="Sugar Cookies")
+    return FinishedUnit.objects.create(
+        household=household, recipe=recipe, name="Sugar cookie", items_per_batch=48
+    )
+
+
+def test_the_edit_page_sets_a_shelf_life(cookie, member_client):
     response = member_client.post(
         reverse("production:finished_unit_edit", args=[cookie.pk]),
         {
@@ -33,7 +42,7 @@ def test_the_edit_page_sets_a_shelf_life(cookie, member_client):  # noqa: F811
 
 def test_a_frozen_life_shorter_than_the_fresh_one_is_refused_on_the_page(
     cookie,
-    member_client,  # noqa: F811
+    member_client,
 ):
     response = member_client.post(
         reverse("production:finished_unit_edit", args=[cookie.pk]),
@@ -44,7 +53,7 @@ def test_a_frozen_life_shorter_than_the_fresh_one_is_refused_on_the_page(
     assert FinishedUnit.objects.get(pk=cookie.pk).shelf_life_days is None
 
 
-def test_a_run_shows_its_best_before_date(cookie, household, member_client):  # noqa: F811
+def test_a_run_shows_its_best_before_date(cookie, household, member_client):
     with unit_of_work(household) as tx:
         set_shelf_life(tx, cookie.pk, days=14)
     run = make_run(cookie, at(BAKED))
@@ -56,7 +65,7 @@ def test_a_run_shows_its_best_before_date(cookie, household, member_client):  # 
     assert "best before 12/15/2026" in history
 
 
-def test_a_run_without_a_shelf_life_says_so(cookie, member_client):  # noqa: F811
+def test_a_run_without_a_shelf_life_says_so(cookie, member_client):
     run = make_run(cookie, at(BAKED))
     page = member_client.get(
         reverse("production:production_run_detail", args=[run.pk])
