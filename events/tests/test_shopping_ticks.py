@@ -166,7 +166,7 @@ def test_recording_ticked_lines_adds_their_stock_and_covers_the_lines(world, hou
     assert [lot.quantity_initial for lot in lots] == [Decimal(4000), Decimal(10)]
     flour = Purchase.objects.get(pk=lots[0].purchase_id)
     assert (flour.packages, flour.price_per_package, flour.supplier) == (
-        2,
+        Decimal(2),
         Decimal("3.10"),
         "Market",
     )
