@@ -248,6 +248,8 @@ def update_ingredient(tx: Tx, ingredient_id: int, **fields: Any) -> Ingredient:
                         if family == ingredient.stock_family
                         else "stock_family",
                     )
+        if density != ingredient.density_g_per_cup:
+            ingredient.density_estimated = False  # a density someone chose is not an estimate
         ingredient.stock_family = family
         ingredient.density_g_per_cup = density
         ingredient.save(using=tx.using)

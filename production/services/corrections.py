@@ -475,6 +475,9 @@ def correct_purchase(
 
 def _apply(tx: Tx, plan: CorrectionPlan) -> None:
     purchase, lot = plan.purchase, plan.lot
+    # A corrected price is a price known (docs/import-baketracker.md, "Price unknown").
+    if purchase.price_per_package != plan.new_price:
+        lot.price_unknown = False
     purchase.price_per_package = plan.new_price
     purchase.packages = plan.new_packages
     purchase.save(using=tx.using, update_fields=["price_per_package", "packages", "updated_at"])
@@ -482,7 +485,8 @@ def _apply(tx: Tx, plan: CorrectionPlan) -> None:
     lot.quantity_initial = plan.new_quantity_initial
     lot.quantity_remaining = plan.new_quantity_remaining
     lot.save(
-        using=tx.using, update_fields=["cost_per_unit", "quantity_initial", "quantity_remaining"]
+        using=tx.using,
+        update_fields=["cost_per_unit", "quantity_initial", "quantity_remaining", "price_unknown"],
     )
     for row, cost in plan.production_rows:
         row.cost = cost

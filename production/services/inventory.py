@@ -278,6 +278,8 @@ def get_inventory(
                 "on_hand": qty_to_string(on_hand),
                 "value": cost_to_string(value),
                 "lot_count": len(lots_here),
+                # Its value leaves out lots brought in without a price (never counted free).
+                "price_unknown": any(lot.price_unknown for lot in lots_here),
                 "lots": [
                     {
                         "lot_id": lot.pk,
@@ -289,6 +291,7 @@ def get_inventory(
                         "remaining": qty_to_string(lot.quantity_remaining),
                         "unit_cost": unit_cost_to_string(lot.cost_per_unit),
                         "value": cost_to_string(lot.quantity_remaining * lot.cost_per_unit),
+                        "price_unknown": lot.price_unknown,
                     }
                     for lot in lots_here
                 ],

@@ -242,6 +242,8 @@ def update_purchase(tx: Tx, purchase_id: int, **fields: Any) -> InventoryLot:
         lot.quantity_initial = lot.quantity_remaining = quantity
         lot.cost_per_unit = cost_per_unit
         lot.received_on = purchase.purchased_on
+        if "price_per_package" in fields:
+            lot.price_unknown = False  # a price entered by hand is a price known
         lot.save(using=tx.using)
         op.add(lot_id=lot.pk, quantity=quantity, cost_per_unit=cost_per_unit)
         return lot

@@ -39,7 +39,7 @@ from production.forms.runs import (
     ReverseRunForm,
     RunFilterForm,
 )
-from production.models import FinishedUnit, ProductionRun
+from production.models import FinishedUnit, InventoryLot, ProductionRun
 from production.services.history import (
     get_assembly_run_choices,
     get_assembly_run_extra,
@@ -366,6 +366,20 @@ def _run_list(
     return render(request, template, ctx)
 
 
+def _mark_unknown_prices(tx: Tx, run: dict[str, Any]) -> None:
+    """Which of the run's draws came from lots brought in without a price: their cost is not
+    known, and the page says so rather than showing it as free (docs/import-baketracker.md)."""
+    rows = run.get("consumptions", [])
+    unknown = set(
+        tx.objects(InventoryLot)
+        .filter(pk__in=[row["lot_id"] for row in rows], price_unknown=True)
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row["price_unknown"] = row["lot_id"] in unknown
+    run["price_unknown"] = bool(unknown)
+
+
 def _best_before(dates: Mapping[str, Any] | None) -> dict[str, dt.date | None]:
     """A run's best-before dates as dates (docs/allergens-and-freshness.md, "Freshness")."""
     if dates is None:
@@ -392,6 +406,7 @@ def production_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         extra = get_production_run_extra(tx, run_id)
         corrections = services.get_run_corrections(tx, "production", run_id)
         best_before = _best_before(services.get_run_best_before(tx, [run_id]).get(run_id))
+        _mark_unknown_prices(tx, run)
     _for_display(run, "produced_at")
     ctx = {
         "run": run,
