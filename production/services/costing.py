@@ -41,11 +41,16 @@ class PriceBook:
     """Everything needed to price some ingredients, loaded with a fixed number of queries."""
 
     ingredients: dict[int, str]  # the ingredients the book can price, by id: their names
-    lots: dict[int, list[tuple[Decimal, Decimal]]]  # (remaining, cost per unit), oldest first
+    # (remaining, cost per unit, price unknown), oldest first
+    lots: dict[int, list[tuple[Decimal, Decimal, bool]]]
     latest: dict[int, Decimal | None]  # latest price per base unit
 
     def price(self, ingredient_id: int, quantity: Decimal) -> PricedNeed:
-        """FIFO over the lots on hand (as `plan_fifo` draws), the latest price for the rest."""
+        """FIFO over the lots on hand (as `plan_fifo` draws), the latest price for the rest.
+
+        Stock from a lot brought in without a price makes the estimate's price missing: it is
+        never counted as free (docs/import-baketracker.md, "Price unknown").
+        """
         if ingredient_id not in self.ingredients:
             raise NotFound("Ingredient", ingredient_id)
         unit_price = self.latest.get(ingredient_id)
@@ -54,16 +59,17 @@ class PriceBook:
         cost = Decimal(0)
         consumed = Decimal(0)
         left = quantity
-        for remaining, cost_per_unit in self.lots.get(ingredient_id, ()):
+        missing = False
+        for remaining, cost_per_unit, price_unknown in self.lots.get(ingredient_id, ()):
             if left <= 0:
                 break
             take = min(left, remaining)
             if take > 0:
                 consumed += take
                 cost += line_cost(take, cost_per_unit)
+                missing = missing or price_unknown
                 left -= take
         rest = quantity - consumed
-        missing = False
         if rest > 0:
             if unit_price is None:
                 missing = True
@@ -93,7 +99,7 @@ def extend_price_book(
         return
     latest_cost = Subquery(
         household_lots(tx)
-        .filter(ingredient=OuterRef("pk"))
+        .filter(ingredient=OuterRef("pk"), price_unknown=False)
         .fifo()
         .reverse()  # newest first
         .values("cost_per_unit")[:1]
@@ -107,14 +113,14 @@ def extend_price_book(
         book.ingredients[pk] = name
         book.latest[pk] = cost
         book.lots[pk] = []
-    for ingredient_id, remaining, cost_per_unit in (
+    for ingredient_id, remaining, cost_per_unit, price_unknown in (
         household_lots(tx)
         .with_stock()
         .filter(ingredient_id__in=ids)
         .fifo()
-        .values_list("ingredient_id", "quantity_remaining", "cost_per_unit")
+        .values_list("ingredient_id", "quantity_remaining", "cost_per_unit", "price_unknown")
     ):
-        book.lots[ingredient_id].append((remaining, cost_per_unit))
+        book.lots[ingredient_id].append((remaining, cost_per_unit, price_unknown))
 
 
 def price_needs(tx: Tx, needs: dict[int, Decimal]) -> dict[int, PricedNeed]:

@@ -18,6 +18,7 @@ from production.services import (
     create_ingredient,
     create_product,
     create_recipe,
+    estimate_recipe_cost,
     record_batch_production,
     record_purchase,
     update_purchase,
@@ -63,3 +64,22 @@ def test_a_price_entered_by_hand_is_a_price_known(unpriced, household):
     lot = InventoryLot.objects.get(pk=lot.pk)
     assert lot.price_unknown is False
     assert lot.cost_per_unit * 2000 == Decimal("3.40")
+
+
+def test_an_estimate_from_unpriced_stock_says_the_price_is_missing(unpriced, household):
+    _, cookies, _ = unpriced
+    with unit_of_work(household, read_only=True) as tx:
+        estimate = estimate_recipe_cost(tx, cookies.pk, batches=1)
+    (line,) = estimate["lines"]
+    assert line["price_missing"] is True
+    assert estimate["missing_prices"] == ["Flour"]
+
+
+def test_once_priced_the_estimate_counts_it(unpriced, household):
+    lot, cookies, _ = unpriced
+    with unit_of_work(household) as tx:
+        update_purchase(tx, lot.purchase_id, price_per_package="4.00")
+    with unit_of_work(household, read_only=True) as tx:
+        estimate = estimate_recipe_cost(tx, cookies.pk, batches=1)
+    assert estimate["missing_prices"] == []
+    assert estimate["total_cost"] == "0.48"  # 240 g at 4.00 for 2 kg
