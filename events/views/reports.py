@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError
 from bakeplanner.pages import or_404, read_or_404
-from bakeplanner.tx import request_tx
+from bakeplanner.tx import Tx, request_tx
 from events.forms.reports import CloneEventForm
 from events.services import (
     clone_event,
@@ -21,6 +21,7 @@ from events.services import (
     get_event_cost_analysis,
 )
 from events.views.choices import page_links
+from production.models import AssemblyPackagingConsumption, ProductionConsumption
 
 ROWS_PER_PAGE = 60
 
@@ -38,6 +39,22 @@ def _told(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def unpriced_draws(tx: Tx, event_id: int) -> list[str]:
+    """The ingredients the event's runs drew from lots brought in without a price: the actual
+    cost leaves them out, and the page says so (docs/import-baketracker.md, "Price unknown")."""
+    baked = (
+        tx.objects(ProductionConsumption)
+        .filter(run__event_id=event_id, run__reversed_at__isnull=True, lot__price_unknown=True)
+        .values_list("ingredient__name", flat=True)
+    )
+    packed = (
+        tx.objects(AssemblyPackagingConsumption)
+        .filter(run__event_id=event_id, run__reversed_at__isnull=True, lot__price_unknown=True)
+        .values_list("ingredient__name", flat=True)
+    )
+    return sorted(set(baked) | set(packed), key=str.lower)
+
+
 def event_costs(request: HttpRequest, pk: int) -> HttpResponse:
     """What was made cost against its estimate, what is left, and the projected cost."""
     with request_tx(request, read_only=True) as tx:
@@ -49,6 +66,7 @@ def event_costs(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["error"] = str(exc)
         else:
             ctx["analysis"] = analysis
+            ctx["unpriced"] = unpriced_draws(tx, event.pk)
             # A long plan is shown a page at a time per table (the totals above cover all).
             recipes = Paginator(analysis["recipe_costs"], ROWS_PER_PAGE).get_page(
                 request.GET.get("recipes")

@@ -83,3 +83,14 @@ def test_once_priced_the_estimate_counts_it(unpriced, household):
         estimate = estimate_recipe_cost(tx, cookies.pk, batches=1)
     assert estimate["missing_prices"] == []
     assert estimate["total_cost"] == "0.48"  # 240 g at 4.00 for 2 kg
+
+
+def test_the_event_cost_page_says_which_stock_had_no_price(unpriced, household, member_client):
+    from events.services import create_event
+
+    _, cookies, cookie = unpriced
+    with unit_of_work(household) as tx:
+        event = create_event(tx, name="Christmas", event_date=dt.date(2026, 12, 24))
+        record_batch_production(tx, cookies.pk, cookie.pk, 1, 24, event_id=event.pk)
+    page = member_client.get(reverse("events:event_costs", args=[event.pk])).content.decode()
+    assert "Price unknown for stock the runs used: Flour." in page

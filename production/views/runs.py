@@ -366,10 +366,10 @@ def _run_list(
     return render(request, template, ctx)
 
 
-def _mark_unknown_prices(tx: Tx, run: dict[str, Any]) -> None:
+def _mark_unknown_prices(tx: Tx, run: dict[str, Any], *, key: str = "consumptions") -> None:
     """Which of the run's draws came from lots brought in without a price: their cost is not
     known, and the page says so rather than showing it as free (docs/import-baketracker.md)."""
-    rows = run.get("consumptions", [])
+    rows = run.get(key, [])
     unknown = set(
         tx.objects(InventoryLot)
         .filter(pk__in=[row["lot_id"] for row in rows], price_unknown=True)
@@ -513,6 +513,7 @@ def assembly_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = or_404(services.get_assembly_run, tx, run_id)
         extra = get_assembly_run_extra(tx, run_id)
         corrections = services.get_run_corrections(tx, "assembly", run_id)
+        _mark_unknown_prices(tx, run, key="packaging_consumptions")
     _for_display(run, "assembled_at")
     ctx = {
         "run": run,
