@@ -30,6 +30,7 @@ from events.services.demand import (
     whole_packages,
 )
 from production.models import Ingredient, InventoryLot, Product, Purchase
+from production.services.catalogue import PRICED
 from production.services.recipe_tree import ConversionPlan, conversion_plan, to_base_with
 
 __all__ = [
@@ -82,10 +83,9 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
     tx.require()
     if not ingredients:
         return {}
-    # Prices somebody paid (not a lot found in a stock count, nor one without a price).
     latest = (
         tx.objects(Purchase)
-        .filter(product=OuterRef("pk"), found_in_count=False, lot__price_unknown=False)
+        .filter(product=OuterRef("pk"), **PRICED)
         .order_by("-purchased_on", "-id")
     )
     offers: dict[int, list[Offer]] = {}

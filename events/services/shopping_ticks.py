@@ -84,20 +84,25 @@ def set_shopping_tick(
         if not ticked:
             ticks.delete()
             return None
-        # Two people ticking at once: the unique index keeps one row, nobody waits on an error.
-        ShoppingTick.objects.using(tx.using).bulk_create(
-            [
-                ShoppingTick(
-                    household=tx.household,
-                    event=event,
-                    ingredient=ingredient,
-                    kind=kind,
-                    ticked_by=tx.actor,
-                )
-            ],
-            ignore_conflicts=True,
-        )
+        _ensure_tick(tx, event, ingredient.pk, kind)
         return _tick_dicts(ticks)[line_key(kind, ingredient.pk)]
+
+
+def _ensure_tick(tx: Tx, event: Event, ingredient_id: int, kind: str) -> None:
+    """Tick the line unless it is ticked already (then its first tick stays). Two people
+    ticking at once: the unique index keeps one row, nobody waits on an error."""
+    ShoppingTick.objects.using(tx.using).bulk_create(
+        [
+            ShoppingTick(
+                household=tx.household,
+                event=event,
+                ingredient_id=ingredient_id,
+                kind=kind,
+                ticked_by=tx.actor,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _tick_dicts(ticks: Any) -> dict[str, dict[str, Any]]:
@@ -243,18 +248,7 @@ def record_ticked_purchases(
 
 def _mark_bought(tx: Tx, event: Event, kind: str, ingredient_id: int, lot: InventoryLot) -> None:
     """The line's tick points at its purchase; a line unticked meanwhile is ticked again."""
-    ShoppingTick.objects.using(tx.using).bulk_create(
-        [
-            ShoppingTick(
-                household=tx.household,
-                event=event,
-                ingredient_id=ingredient_id,
-                kind=kind,
-                ticked_by=tx.actor,
-            )
-        ],
-        ignore_conflicts=True,
-    )
+    _ensure_tick(tx, event, kind=kind, ingredient_id=ingredient_id)
     tx.objects(ShoppingTick).filter(event=event, ingredient_id=ingredient_id, kind=kind).update(
         purchase_id=lot.purchase_id
     )
