@@ -6,6 +6,21 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Literal
 
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bakeplanner.tx import Tx
@@ -17,6 +32,7 @@ from production.models import (
     Recipe,
     RunEventChange,
 )
+from production.services.lookup import household_runs
 
 __all__ = [
     "get_assembly_run_choices",
@@ -45,37 +61,168 @@ def _event_choices(tx: Tx) -> list[tuple[str, Choices]]:
     return [(label, rows) for label, rows in (("Upcoming", upcoming), ("Past", past)) if rows]
 
 
-def get_production_run_choices(tx: Tx) -> dict[str, Any]:
-    """The baked items of unarchived recipes grouped by recipe (with each one's batch size and
-    recipe), and the events a run may count towards."""
+def get_production_run_choices(
+    tx: Tx,
+    *,
+    search: str = "",
+    unit_id: int | None = None,
+    recipe_id: int | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """The record-baking form's baked items (of recipes not archived) grouped by recipe, each
+    one's batch size and recipe, and the events a run may count towards.
+
+    Only items whose name or recipe's name contains `search` are offered, and with `limit`
+    at most that many (`shown`): all of them by recipe and name when they fit, else those an
+    upcoming event's baking target still needs first (docs/record-forms.md). The item
+    `unit_id` names, or else recipe `recipe_id`'s first one, is offered as well when it is
+    the household's, and is `chosen`. `total` and `found` count the household's items and
+    the matching ones. Four queries, whatever the household's size.
+    """
     tx.require()
+    units = tx.objects(FinishedUnit).filter(recipe__archived=False)
+    matching = (Q(name__icontains=search) | Q(recipe__name__icontains=search)) if search else Q()
+    counts = units.aggregate(total=Count("pk"), found=Count("pk", filter=matching))
+    rows = units.filter(matching)
+    if limit is not None and counts["found"] > limit:
+        needed = _needs_baking(tx)
+        rows = rows.annotate(needed=needed).order_by("-needed", "recipe__name", "name", "pk")
+        rows = rows[:limit]
+    else:
+        rows = rows.order_by("recipe__name", "name", "pk")
+    fields = ("pk", "name", "items_per_batch", "recipe_id", "recipe__name")
+    listed = list(rows.values_list(*fields))
+    shown = len(listed)
+    chosen = _chosen(units, _either(unit_id, recipe_id=recipe_id), unit_id, fields)
+    if chosen is not None and all(row[0] != chosen[0] for row in listed):
+        listed.append(chosen)
     groups: dict[str, Choices] = defaultdict(list)
     items_per_batch: dict[int, int] = {}
     recipe_of: dict[int, int] = {}
-    units = (
-        tx.objects(FinishedUnit)
-        .filter(recipe__archived=False)
-        .order_by("recipe__name", "name", "pk")
-        .values_list("pk", "name", "items_per_batch", "recipe_id", "recipe__name")
-    )
-    for pk, name, per_batch, recipe_id, recipe_name in units:
+    for pk, name, per_batch, unit_recipe_id, recipe_name in listed:
         # The recipe is in the group heading too, but a chosen option shows only its own text.
         groups[recipe_name].append((pk, f"{recipe_name}: {name} ({per_batch} per batch)"))
         items_per_batch[pk] = per_batch
-        recipe_of[pk] = recipe_id
+        recipe_of[pk] = unit_recipe_id
     return {
         "units": list(groups.items()),
         "items_per_batch": items_per_batch,
         "recipe_of": recipe_of,
+        "chosen": chosen[0] if chosen is not None else None,
+        "total": counts["total"],
+        "found": counts["found"],
+        "shown": shown,
         "events": _event_choices(tx),
     }
 
 
-def get_assembly_run_choices(tx: Tx) -> dict[str, Any]:
-    """The boxes and tins to pack, and the events a run may count towards."""
+def get_assembly_run_choices(
+    tx: Tx, *, search: str = "", good_id: int | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """The record-packing form's boxes and tins, and the events a run may count towards.
+
+    `search`, `limit` and the one always offered (`good_id`, `chosen`) work as for baking:
+    by name when they fit, else those an upcoming event's packing target still needs first.
+    Four queries, whatever the household's size.
+    """
     tx.require()
-    goods = list(tx.objects(FinishedGood).order_by("name", "pk").values_list("pk", "name"))
-    return {"goods": goods, "events": _event_choices(tx)}
+    goods = tx.objects(FinishedGood).all()
+    matching = Q(name__icontains=search) if search else Q()
+    counts = goods.aggregate(total=Count("pk"), found=Count("pk", filter=matching))
+    rows = goods.filter(matching)
+    if limit is not None and counts["found"] > limit:
+        needed = _needs_packing(tx)
+        rows = rows.annotate(needed=needed).order_by("-needed", "name", "pk")[:limit]
+    else:
+        rows = rows.order_by("name", "pk")
+    listed: Choices = list(rows.values_list("pk", "name"))
+    shown = len(listed)
+    chosen = _chosen(goods, _either(good_id), good_id, ("pk", "name"))
+    if chosen is not None and all(row[0] != chosen[0] for row in listed):
+        listed.append((chosen[0], chosen[1]))
+    return {
+        "goods": listed,
+        "chosen": chosen[0] if chosen is not None else None,
+        "total": counts["total"],
+        "found": counts["found"],
+        "shown": shown,
+        "events": _event_choices(tx),
+    }
+
+
+def _either(item_id: int | None, *, recipe_id: int | None = None) -> Q | None:
+    """Rows that are the item `item_id` or (baked items) of recipe `recipe_id`; None: neither
+    was asked for."""
+    if item_id is None and recipe_id is None:
+        return None
+    wanted = Q()
+    if item_id is not None:
+        wanted |= Q(pk=item_id)
+    if recipe_id is not None:
+        wanted |= Q(recipe_id=recipe_id)
+    return wanted
+
+
+def _chosen(
+    rows: QuerySet[Any], wanted: Q | None, item_id: int | None, fields: tuple[str, ...]
+) -> tuple[Any, ...] | None:
+    """The first row `wanted` picks: the item `item_id` itself when it is one, else the first
+    by name (a link naming a recipe means its first baked item)."""
+    if wanted is None:
+        return None
+    order: list[Any] = ["name", "pk"]
+    if item_id is not None:
+        order.insert(0, Case(When(pk=item_id, then=Value(0)), default=Value(1)))
+    found: tuple[Any, ...] | None = (
+        rows.filter(wanted).order_by(*order).values_list(*fields).first()
+    )
+    return found
+
+
+def _targets(related_name: str) -> Any:
+    """An event's target model, found through the event (production never imports events;
+    reverse relations are known only once every app is loaded)."""
+    return Event._meta.get_field(related_name).related_model
+
+
+def _needs_baking(tx: Tx) -> Exists:
+    """Whether an upcoming event has a baking target for the row's recipe that the batches
+    baked for it (runs not undone) have not met yet."""
+    baked = (
+        household_runs(tx, ProductionRun)
+        .not_reversed()
+        .filter(event=OuterRef("event"), recipe=OuterRef("recipe"))
+        .order_by()
+        .values("event")
+        .annotate(total=Sum("num_batches"))
+        .values("total")
+    )
+    return Exists(
+        tx.objects(_targets("production_targets"))
+        .filter(recipe=OuterRef("recipe"), event__event_date__gte=timezone.localdate())
+        .annotate(done=Coalesce(Subquery(baked, output_field=IntegerField()), Value(0)))
+        .filter(target_batches__gt=F("done"))
+    )
+
+
+def _needs_packing(tx: Tx) -> Exists:
+    """Whether an upcoming event has a packing target for the row's gift box that the boxes
+    packed for it (runs not undone) have not met yet."""
+    packed = (
+        household_runs(tx, AssemblyRun)
+        .not_reversed()
+        .filter(event=OuterRef("event"), finished_good=OuterRef("finished_good"))
+        .order_by()
+        .values("event")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Exists(
+        tx.objects(_targets("assembly_targets"))
+        .filter(finished_good=OuterRef("pk"), event__event_date__gte=timezone.localdate())
+        .annotate(done=Coalesce(Subquery(packed, output_field=IntegerField()), Value(0)))
+        .filter(target_quantity__gt=F("done"))
+    )
 
 
 def get_history_filter_choices(tx: Tx, kind: Literal["production", "assembly"]) -> dict[str, Any]:

@@ -57,6 +57,11 @@ from production.services.run_inputs import (
 
 PAGE_SIZE = 25
 
+# The record forms offer at most this many baked items or gift boxes, as the target pages'
+# search does: a select of hundreds helps nobody (docs/record-forms.md).
+SEARCH_LIMIT = 50
+SEARCH_MAX_LENGTH = 100
+
 # Where a service's argument name differs from the run forms' field name.
 RUN_FORM_FIELDS = {
     "finished_unit_id": "finished_unit",
@@ -193,19 +198,12 @@ def _event_ids(events: list[tuple[str, list[tuple[int, str]]]]) -> set[int]:
 
 def _baking_initial(request: HttpRequest, choices: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The record-baking form's start from a link: `finished_unit` (or `recipe`, meaning that
-    recipe's first baked item), `event` and `batches`. Values that are not the household's
-    choices are left out. Also says whether the link chose the event (`event=` alone means
-    stock for later)."""
+    recipe's first baked item: the choices resolved both as `chosen`), `event` and `batches`.
+    Values that are not the household's choices are left out. Also says whether the link
+    chose the event (`event=` alone means stock for later)."""
     initial: dict[str, Any] = {}
-    recipe_of: dict[int, int] = choices["recipe_of"]
-    unit_id = whole_number_or_none(request.GET.get("finished_unit"))
-    recipe_id = whole_number_or_none(request.GET.get("recipe"))
-    if unit_id in recipe_of:
-        initial["finished_unit"] = unit_id
-    elif recipe_id is not None:
-        first = next((unit for unit, recipe in recipe_of.items() if recipe == recipe_id), None)
-        if first is not None:
-            initial["finished_unit"] = first
+    if choices["chosen"] is not None:
+        initial["finished_unit"] = choices["chosen"]
     batches = whole_number_or_none(request.GET.get("batches"), minimum=1, maximum=MAX_BATCHES)
     if batches is not None:
         initial["num_batches"] = batches
@@ -220,16 +218,53 @@ def _baking_initial(request: HttpRequest, choices: dict[str, Any]) -> tuple[dict
     return initial, event_chosen
 
 
+def _search(request: HttpRequest) -> str:
+    """What the item search (`?q=`) asks for."""
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def _chosen_id(request: HttpRequest, name: str) -> int | None:
+    """The item a posted form names, or else the one a link preselects."""
+    source = request.POST if request.method == "POST" else request.GET
+    return whole_number_or_none(source.get(name))
+
+
+def _search_context(
+    request: HttpRequest, choices: Mapping[str, Any], kept: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the item search above a record form shows: the search, how many items are shown
+    of how many match, and the link's other parameters, which the search keeps."""
+    return {
+        "search": _search(request),
+        "more": choices["found"] > choices["shown"],
+        "found": choices["found"],
+        "shown": choices["shown"],
+        "kept": [(name, request.GET[name]) for name in kept if name in request.GET],
+    }
+
+
 def record_baking_page(
     request: HttpRequest, *, suggest_event: SuggestEvent, suggest_url: str
 ) -> HttpResponse:
     """The "Record baking" page. With no event in the link, the event preselected is the one
-    `suggest_event` names for the chosen baked item; "No event" stays a choice away."""
+    `suggest_event` names for the chosen baked item; "No event" stays a choice away.
+
+    The baked item is chosen from at most `SEARCH_LIMIT` (`?q=` narrows them), so a
+    household with hundreds gets a short list and a search field; the item a link or a
+    posted form names is read by its id and always offered (docs/record-forms.md).
+    """
+    posted = request.method == "POST"
     with request_tx(request, read_only=True) as tx:
-        choices = get_production_run_choices(tx)
+        choices = get_production_run_choices(
+            tx,
+            search=_search(request),
+            unit_id=_chosen_id(request, "finished_unit"),
+            recipe_id=None if posted else whole_number_or_none(request.GET.get("recipe")),
+            limit=SEARCH_LIMIT,
+        )
         initial, event_chosen = _baking_initial(request, choices)
         unit_id = initial.get("finished_unit")
-        if request.method != "POST" and not event_chosen and unit_id is not None:
+        if not posted and not event_chosen and unit_id is not None:
             suggested = suggest_event(tx, unit_id)
             if suggested is not None and suggested in _event_ids(choices["events"]):
                 initial["event"] = suggested
@@ -248,7 +283,10 @@ def record_baking_page(
         request,
         "production/production_run_create.html",
         form,
-        {"has_units": bool(choices["units"])},
+        {
+            "has_units": choices["total"] > 0,
+            **_search_context(request, choices, ("finished_unit", "recipe", "event", "batches")),
+        },
         lambda tx, data: services.record_batch_production(
             tx,
             recipe_of[data["finished_unit"]],
@@ -443,8 +481,14 @@ def production_run_reverse(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @member_required
 def assembly_run_create(request: HttpRequest) -> HttpResponse:
+    """The "Record packing" page: the gift box is chosen as the baked item is for baking."""
     with request_tx(request, read_only=True) as tx:
-        choices = get_assembly_run_choices(tx)
+        choices = get_assembly_run_choices(
+            tx,
+            search=_search(request),
+            good_id=_chosen_id(request, "finished_good"),
+            limit=SEARCH_LIMIT,
+        )
     form = AssemblyRunForm(
         posted_data(request),
         initial=_initial_from_query(request, ("finished_good", "event", "quantity")),
@@ -456,7 +500,10 @@ def assembly_run_create(request: HttpRequest) -> HttpResponse:
         request,
         "production/assembly_run_create.html",
         form,
-        {"has_goods": bool(choices["goods"])},
+        {
+            "has_goods": choices["total"] > 0,
+            **_search_context(request, choices, ("finished_good", "event", "quantity")),
+        },
         lambda tx, data: services.record_assembly(
             tx,
             data["finished_good"],
