@@ -77,7 +77,7 @@ def get_production_run_choices(
     upcoming event's baking target still needs first (docs/record-forms.md). The item
     `unit_id` names, or else recipe `recipe_id`'s first one, is offered as well when it is
     the household's, and is `chosen`. `total` and `found` count the household's items and
-    the matching ones. Four queries, whatever the household's size.
+    the matching ones. At most four queries, whatever the household's size.
     """
     tx.require()
     units = tx.objects(FinishedUnit).filter(recipe__archived=False)
@@ -123,7 +123,7 @@ def get_assembly_run_choices(
 
     `search`, `limit` and the one always offered (`good_id`, `chosen`) work as for baking:
     by name when they fit, else those an upcoming event's packing target still needs first.
-    Four queries, whatever the household's size.
+    At most four queries, whatever the household's size.
     """
     tx.require()
     goods = tx.objects(FinishedGood).all()
