@@ -158,6 +158,11 @@ def _localized(rounded: Decimal, *, keep_zeros: bool = False) -> str:
     text = f"{rounded:f}"
     if "." in text and not keep_zeros:
         text = text.rstrip("0").rstrip(".")
+    whole, dot, fraction = text.partition(".")
+    if len(whole.lstrip("-")) <= 3:
+        # Nothing to group below a thousand in any locale offered: only the decimal
+        # separator can differ. Most figures on a page take this path.
+        return f"{whole}{_format('DECIMAL_SEPARATOR')}{fraction}" if dot else whole
     return str(
         numberformat.format(
             text,
@@ -317,6 +322,8 @@ def percent_text(value: Number) -> str:
 
 
 def _count_text(count: Number) -> tuple[str, bool]:
+    if type(count) is int and -1000 < count < 1000:
+        return str(count), count == 1  # a whole count needs no rounding or grouping
     amount = to_decimal(count)
     return _number(amount, 2), _round(amount, CENT) == 1
 

@@ -124,6 +124,14 @@ class Assignment(HouseholdOwned, TimeStamped):
 
     class Meta:
         ordering = ["recipient__name", "package__name", "id"]
+        # An event's package counts and fulfilment counts are read from this index alone
+        # (docs/performance.md, "Indexes").
+        indexes = [
+            models.Index(
+                fields=["household", "event", "package", "fulfillment_status", "quantity"],
+                name="assignment_event_rollup",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "recipient", "package"], name="assignment_unique_triple"

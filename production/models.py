@@ -138,6 +138,13 @@ class Purchase(HouseholdOwned, TimeStamped):
 
     class Meta:
         ordering = ["-purchased_on", "-id"]
+        # The latest price of a product reads its newest purchase first (docs/performance.md,
+        # "Indexes").
+        indexes = [
+            models.Index(
+                fields=["household", "product", "purchased_on", "id"], name="purchase_latest"
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(packages__gt=0), name="purchase_packages_positive"),
             models.CheckConstraint(
@@ -177,6 +184,11 @@ class InventoryLot(HouseholdOwned):
 
     class Meta:
         ordering = ["received_on", "id"]
+        # First in, first out by ingredient, and the latest cost from the other end
+        # (docs/performance.md, "Indexes").
+        indexes = [
+            models.Index(fields=["household", "ingredient", "received_on", "id"], name="lot_fifo")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity_remaining__gte=0), name="lot_remaining_not_negative"

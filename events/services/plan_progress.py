@@ -68,18 +68,19 @@ class PlanRow:
         return self.done >= self.plan
 
     def as_dict(self) -> dict[str, Any]:
+        plan, done = self.plan, self.done
         return {
             "kind": self.kind,
             "item_id": self.item_id,
             "name": self.name,
-            "plan": self.plan,
+            "plan": plan,
             "target": self.target,
             "needed": self.needed,
-            "done": self.done,
-            "remaining": self.remaining,
-            "suggested": self.suggested,
-            "progress_pct": self.pct,
-            "is_complete": self.is_complete,
+            "done": done,
+            "remaining": plan - done if plan > done else 0,
+            "suggested": self.target is None,
+            "progress_pct": round(done * 100 / plan, 2) if plan else 100.0,
+            "is_complete": done >= plan,
             "finished_unit_id": self.finished_unit_id,
         }
 
@@ -159,18 +160,20 @@ def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:
     return plans
 
 
-def _mean(rows: list[PlanRow]) -> float:
+def _mean(rows: list[dict[str, Any]]) -> float:
     if not rows:
         return 0.0
-    return round(sum(min(row.pct, 100.0) for row in rows) / len(rows), 2)
+    return round(sum(min(row["progress_pct"], 100.0) for row in rows) / len(rows), 2)
 
 
 def _as_dict(plan: EventPlan, today: dt.date) -> dict[str, Any]:
     event = plan.event
-    rows = plan.baking + plan.packing
-    kinds = [part for part in (plan.baking, plan.packing) if part]
-    anything_made = any(row.done for row in rows)
-    if rows and all(row.is_complete for row in rows) and anything_made:
+    baking = [row.as_dict() for row in plan.baking]
+    packing = [row.as_dict() for row in plan.packing]
+    rows = baking + packing
+    kinds = [part for part in (baking, packing) if part]
+    anything_made = any(row["done"] for row in rows)
+    if rows and anything_made and all(row["is_complete"] for row in rows):
         status = "complete"
     elif anything_made:
         status = "in_progress"
@@ -182,21 +185,21 @@ def _as_dict(plan: EventPlan, today: dt.date) -> dict[str, Any]:
         "event_name": event.name,
         "event_date": event.event_date.isoformat(),
         "days_left": (event.event_date - today).days,
-        "baking": [row.as_dict() for row in plan.baking],
-        "packing": [row.as_dict() for row in plan.packing],
+        "baking": baking,
+        "packing": packing,
         "overall": {
-            "baking_pct": _mean(plan.baking),
-            "packing_pct": _mean(plan.packing),
+            "baking_pct": _mean(baking),
+            "packing_pct": _mean(packing),
             "overall_pct": (
                 round(sum(_mean(part) for part in kinds) / len(kinds), 2) if kinds else 0.0
             ),
-            "baking_rows": len(plan.baking),
-            "baking_complete": sum(1 for row in plan.baking if row.is_complete),
-            "packing_rows": len(plan.packing),
-            "packing_complete": sum(1 for row in plan.packing if row.is_complete),
-            "suggested_rows": sum(1 for row in rows if row.suggested),
-            "batches_left": sum(row.remaining for row in plan.baking),
-            "boxes_left": sum(row.remaining for row in plan.packing),
+            "baking_rows": len(baking),
+            "baking_complete": sum(1 for row in baking if row["is_complete"]),
+            "packing_rows": len(packing),
+            "packing_complete": sum(1 for row in packing if row["is_complete"]),
+            "suggested_rows": sum(1 for row in rows if row["suggested"]),
+            "batches_left": sum(row["remaining"] for row in baking),
+            "boxes_left": sum(row["remaining"] for row in packing),
             "packages_pending": packages[Assignment.PENDING],
             "packages_ready": packages[Assignment.READY],
             "packages_delivered": packages[Assignment.DELIVERED],

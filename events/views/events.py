@@ -45,8 +45,9 @@ from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_li
 from events.views.tags import allergen_panel
 
 ASSIGNMENTS_PER_PAGE = 100
-# Recipes and gift boxes of the plan tab shown at once (each kind); more are paged.
-PLAN_ROWS_PER_PAGE = 60
+# Recipes and gift boxes of the plan tab shown at once (each kind); more are paged. Thirty
+# of each is a long scroll on a phone already, and the page's time is mostly these rows.
+PLAN_ROWS_PER_PAGE = 30
 
 # The event page's tabs: each shows one part, so a phone never scrolls past the others.
 TABS = (("plan", "Plan"), ("packages", "Packages"))

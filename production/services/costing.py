@@ -117,7 +117,8 @@ def extend_price_book(
         household_lots(tx)
         .with_stock()
         .filter(ingredient_id__in=ids)
-        .fifo()
+        # Oldest first within each ingredient, in the order of the index that serves it.
+        .order_by("ingredient_id", "received_on", "id")
         .values_list("ingredient_id", "quantity_remaining", "cost_per_unit", "price_unknown")
     ):
         book.lots[ingredient_id].append((remaining, cost_per_unit, price_unknown))
