@@ -22,7 +22,6 @@ from events.services import (
     get_production_progress,
 )
 from events.services.plan_progress import plan_steps
-from events.views.events import PLAN_ROWS_PER_PAGE
 from events.tests.demand_fixtures import (
     assembly_run,
     build_gift_world,
@@ -31,6 +30,7 @@ from events.tests.demand_fixtures import (
     production_target,
 )
 from events.tests.demand_fixtures import event as make_event
+from events.views.events import PLAN_ROWS_PER_PAGE
 
 # The gift world's Christmas needs (no targets): Sugar Cookies 2 batches (80 cookies),
 # Shortbread 2 batches (30 fingers); Cookie Bag 8 (5 loose, 3 inside tins), Shortbread Tin 3.
