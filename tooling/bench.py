@@ -226,6 +226,16 @@ def page_urls(world: World) -> list[tuple[str, str]]:
         ("summary", reverse("events:event_summary", args=[event_id])),
         ("costs", reverse("events:event_costs", args=[event_id])),
         ("record-baking form", reverse("production:production_run_create")),
+        # The other pages a household opens every day, measured but without a target.
+        ("event page, packages", reverse("events:event_detail", args=[event_id]) + "?tab=packages"),
+        ("record-packing form", reverse("production:assembly_run_create")),
+        ("stock", reverse("production:inventory")),
+        ("stock count", reverse("production:stock_count")),
+        ("purchases", reverse("production:purchase_list")),
+        ("recipes", reverse("production:recipe_list")),
+        ("recipients", reverse("events:recipient_list")),
+        ("baking runs", reverse("production:production_run_list")),
+        ("settings", reverse("household_settings")),
     ]
 
 

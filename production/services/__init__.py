@@ -64,6 +64,7 @@ from production.services.history import (
 from production.services.inventory import (
     consume_fifo,
     get_inventory,
+    get_inventory_page,
     get_on_hand,
 )
 from production.services.purchases import (
@@ -142,6 +143,7 @@ __all__ = [
     "get_history_filter_choices",
     "get_ingredient_detail",
     "get_inventory",
+    "get_inventory_page",
     "get_on_hand",
     "get_production_history",
     "get_production_run",

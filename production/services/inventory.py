@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, F, Q, Sum
 
 from bakeplanner.errors import InsufficientInventory, ValidationFailed
 from bakeplanner.logs import log_debug, log_operation
 from bakeplanner.money import cost_to_string, qty_to_string, to_decimal
 from bakeplanner.tx import Tx
-from bakeplanner.units import ingredient_to_base
+from bakeplanner.units import BASE_UNIT, ingredient_to_base
 from production.models import Ingredient, InventoryLot
 from production.services.lookup import get_owned, household_lots
 
-__all__ = ["consume_fifo", "get_inventory", "get_on_hand"]
+__all__ = ["consume_fifo", "get_inventory", "get_inventory_page", "get_on_hand"]
 
 logger = logging.getLogger("bakeplanner.production.inventory")
 
@@ -241,69 +242,102 @@ def get_inventory(
 ) -> list[dict[str, Any]]:
     """Per ingredient: on hand, base unit, lots with stock (oldest first) and their value.
 
-    Two queries whatever the number of ingredients and lots.
+    Three queries whatever the number of ingredients and lots.
     """
     tx.require()
+    rows = _stock_rows(tx, q=q, kind=kind, sort=sort, in_stock_only=in_stock_only)
+    _add_lots(tx, rows)
+    return rows
+
+
+def get_inventory_page(
+    tx: Tx,
+    *,
+    q: str = "",
+    kind: str = "",
+    sort: str = "name",
+    in_stock_only: bool = False,
+    page: Any = 1,
+    per_page: int = 50,
+) -> dict[str, Any]:
+    """One page of `get_inventory` and the total value of every row it lists.
+
+    Every ingredient is summed in the database (on hand, value, lots) so the page can be
+    sorted by any column, but only the page's rows read their lots with their products:
+    three queries, and the lots of a page at most (docs/performance.md). The total is the
+    database's sum, to the cent; a shown row's value is summed exactly from its lots.
+    """
+    tx.require()
+    rows = _stock_rows(tx, q=q, kind=kind, sort=sort, in_stock_only=in_stock_only)
+    total_value = sum((row["value"] for row in rows), Decimal(0))
+    shown = Paginator(rows, per_page).get_page(page)
+    _add_lots(tx, list(shown.object_list))
+    return {"page": shown, "rows": list(shown.object_list), "total_value": total_value}
+
+
+def _stock_rows(
+    tx: Tx, *, q: str, kind: str, sort: str, in_stock_only: bool
+) -> list[dict[str, Any]]:
+    """Every listed ingredient with its on-hand quantity, value and lot count, sorted; two
+    queries of plain values, no lot or product built."""
     ingredients = tx.objects(Ingredient).order_by("name", "pk")
     if q.strip():
         term = q.strip()
         ingredients = ingredients.filter(Q(name__icontains=term) | Q(category__icontains=term))
     if kind in (Ingredient.FOOD, Ingredient.PACKAGING):
         ingredients = ingredients.filter(kind=kind)
-    ingredient_list = list(ingredients)
-    lots_by_ingredient: dict[int, list[InventoryLot]] = {i.pk: [] for i in ingredient_list}
-    lots = (
-        household_lots(tx)
+    # Sums per ingredient in the database: one row per ingredient, not one per lot. The shown
+    # rows' values are then worked out again exactly from their lots (`_add_lots`).
+    totals = {
+        row["ingredient_id"]: (
+            row["on_hand"] or Decimal(0),
+            row["value"] or Decimal(0),
+            row["lot_count"],
+            bool(row["unknown"]),
+        )
+        for row in household_lots(tx)
         .with_stock()
         .filter(ingredient__in=ingredients)
-        .select_related("product")
-        .fifo()
-    )
-    for lot in lots:
-        lots_by_ingredient[lot.ingredient_id].append(lot)
+        .order_by()
+        .values("ingredient_id")
+        .annotate(
+            on_hand=Sum("quantity_remaining"),
+            value=Sum(
+                F("quantity_remaining") * F("cost_per_unit"),
+                output_field=DecimalField(max_digits=30, decimal_places=12),
+            ),
+            lot_count=Count("id"),
+            unknown=Count("id", filter=Q(price_unknown=True)),
+        )
+    }
     rows: list[dict[str, Any]] = []
-    for ingredient in ingredient_list:
-        lots_here = lots_by_ingredient[ingredient.pk]
-        if in_stock_only and not lots_here:
+    empty = (Decimal(0), Decimal(0), 0, False)
+    for pk, name, ingredient_kind, category, stock_family in ingredients.values_list(
+        "pk", "name", "kind", "category", "stock_family"
+    ):
+        on_hand, value, lot_count, price_unknown = totals.get(pk, empty)
+        if in_stock_only and not lot_count:
             continue
-        on_hand = sum((lot.quantity_remaining for lot in lots_here), Decimal(0))
-        value = sum((lot.quantity_remaining * lot.cost_per_unit for lot in lots_here), Decimal(0))
         rows.append(
             {
-                "ingredient_id": ingredient.pk,
-                "ingredient_name": ingredient.name,
-                "kind": ingredient.kind,
-                "category": ingredient.category,
-                "unit": ingredient.base_unit,
-                "on_hand": qty_to_string(on_hand),
-                "value": cost_to_string(value),
-                "lot_count": len(lots_here),
+                "ingredient_id": pk,
+                "ingredient_name": name,
+                "kind": ingredient_kind,
+                "category": category,
+                "unit": BASE_UNIT[stock_family],
+                "on_hand": on_hand,  # figures become text for the rows shown only
+                "value": value,
+                "lot_count": lot_count,
                 # Its value leaves out lots brought in without a price (never counted free).
-                "price_unknown": any(lot.price_unknown for lot in lots_here),
-                "lots": [
-                    {
-                        "lot_id": lot.pk,
-                        "product_id": lot.product_id,
-                        "product_name": product_label(lot.product, ingredient.name),
-                        "purchase_id": lot.purchase_id,
-                        "received_on": lot.received_on.isoformat(),
-                        "quantity_initial": qty_to_string(lot.quantity_initial),
-                        "remaining": qty_to_string(lot.quantity_remaining),
-                        "unit_cost": unit_cost_to_string(lot.cost_per_unit),
-                        "value": cost_to_string(lot.quantity_remaining * lot.cost_per_unit),
-                        "price_unknown": lot.price_unknown,
-                    }
-                    for lot in lots_here
-                ],
-                "_sort": (on_hand, value),
+                "price_unknown": price_unknown,
             }
         )
     key = sort.lstrip("-")
     reverse = sort.startswith("-") and key in INVENTORY_SORTS
     if key == "on_hand":
-        rows.sort(key=lambda r: r["_sort"][0], reverse=reverse)
+        rows.sort(key=lambda r: r["on_hand"], reverse=reverse)
     elif key == "value":
-        rows.sort(key=lambda r: r["_sort"][1], reverse=reverse)
+        rows.sort(key=lambda r: r["value"], reverse=reverse)
     elif key == "lots":
         rows.sort(key=lambda r: r["lot_count"], reverse=reverse)
     elif key == "category":
@@ -312,6 +346,42 @@ def get_inventory(
         )
     else:
         rows.sort(key=lambda r: r["ingredient_name"].lower(), reverse=reverse)
-    for row in rows:
-        del row["_sort"]
     return rows
+
+
+def _add_lots(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Each row's figures as text and its lots with stock, oldest first, with their product:
+    one query."""
+    by_ingredient: dict[int, list[dict[str, Any]]] = {}
+    values: dict[int, Decimal] = {}
+    for row in rows:
+        row["on_hand"] = qty_to_string(row["on_hand"])
+        row["lots"] = by_ingredient.setdefault(row["ingredient_id"], [])
+    if not rows:
+        return
+    names = {row["ingredient_id"]: row["ingredient_name"] for row in rows}
+    for lot in (
+        household_lots(tx)
+        .with_stock()
+        .filter(ingredient_id__in=names)
+        .select_related("product")
+        .order_by("ingredient_id", "received_on", "id")
+    ):
+        value = lot.quantity_remaining * lot.cost_per_unit
+        values[lot.ingredient_id] = values.get(lot.ingredient_id, Decimal(0)) + value
+        by_ingredient[lot.ingredient_id].append(
+            {
+                "lot_id": lot.pk,
+                "product_id": lot.product_id,
+                "product_name": product_label(lot.product, names[lot.ingredient_id]),
+                "purchase_id": lot.purchase_id,
+                "received_on": lot.received_on.isoformat(),
+                "quantity_initial": qty_to_string(lot.quantity_initial),
+                "remaining": qty_to_string(lot.quantity_remaining),
+                "unit_cost": unit_cost_to_string(lot.cost_per_unit),
+                "value": cost_to_string(value),
+                "price_unknown": lot.price_unknown,
+            }
+        )
+    for row in rows:
+        row["value"] = cost_to_string(values.get(row["ingredient_id"], Decimal(0)))

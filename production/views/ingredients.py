@@ -5,7 +5,6 @@ See docs/design.md, "Catalogue" and "Purchases and lots".
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -52,7 +51,7 @@ from production.services import (
     delete_product,
     delete_purchase,
     get_ingredient_detail,
-    get_inventory,
+    get_inventory_page,
     get_purchase_corrections,
     list_adjustments,
     list_ingredients,
@@ -418,6 +417,9 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Inventory, depletions and adjustments --------------------------------------------------
 
+# Ingredients on one page of the stock list, each with its lots.
+INVENTORY_PER_PAGE = 50
+
 INVENTORY_COLUMNS = [
     ("name", "Ingredient", False),
     ("category", "Category", False, SMALL_HIDDEN),
@@ -433,12 +435,20 @@ def inventory(request: HttpRequest) -> HttpResponse:
     in_stock = request.GET.get("in_stock") == "1"
 
     def build(tx: Tx) -> dict[str, Any]:
-        rows = get_inventory(
-            tx, q=params["q"], kind=kind, sort=params["sort"], in_stock_only=in_stock
+        listed = get_inventory_page(
+            tx,
+            q=params["q"],
+            kind=kind,
+            sort=params["sort"],
+            in_stock_only=in_stock,
+            page=request.GET.get("page", 1),
+            per_page=INVENTORY_PER_PAGE,
         )
+        shown = {**params, "kind": kind, "in_stock": "1" if in_stock else ""}
+        query = {k: v for k, v in shown.items() if v}
         return {
-            "rows": rows,
-            "total_value": sum((Decimal(r["value"]) for r in rows), Decimal(0)),
+            **listed,
+            "page_query": urlencode(query),
             "headers": sort_headers(request, params["sort"], INVENTORY_COLUMNS),
             "kind": kind,
             "in_stock": in_stock,

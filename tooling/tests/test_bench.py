@@ -51,6 +51,15 @@ def test_every_page_and_operation_is_measured_and_nothing_is_left_changed():
         "summary",
         "costs",
         "record-baking form",
+        "event page, packages",
+        "record-packing form",
+        "stock",
+        "stock count",
+        "purchases",
+        "recipes",
+        "recipients",
+        "baking runs",
+        "settings",
     }
     assert all(row.response_bytes and row.sql_ms is not None for row in pages.values())
     writes = [row for row in result.results if row.kind == "write"]
