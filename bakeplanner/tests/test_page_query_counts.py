@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from events.models import Assignment
 from events.tests.test_page_scale_planning import build_event_at_scale
+from events.views.events import INLINE_ASSIGN_LIMIT
 
 SMALL: dict[str, Any] = {"recipes": 2, "recipients": 3}
 LARGE: dict[str, Any] = {"recipes": 20, "recipients": 300}
@@ -39,9 +40,24 @@ PAGES = [
     pytest.param(on_event("event_packing_list_csv"), id="packing-list CSV"),
     pytest.param(on_event("event_shopping_list_csv"), id="shopping CSV"),
     pytest.param(on_event("event_summary_csv"), id="summary CSV"),
+    pytest.param(on_event("event_tags"), id="gift tags"),
+    pytest.param(on_event("event_freshness"), id="allergens and freshness"),
     pytest.param(fixed("home"), id="dashboard"),
     pytest.param(fixed("events:recipient_list"), id="recipients"),
     pytest.param(fixed("events:package_list"), id="packages"),
+    pytest.param(fixed("events:event_list"), id="events"),
+    pytest.param(fixed("production:production_run_create"), id="record baking"),
+    pytest.param(fixed("production:assembly_run_create"), id="record packing"),
+    pytest.param(fixed("production:production_run_list"), id="baking runs"),
+    pytest.param(fixed("production:assembly_run_list"), id="packing runs"),
+    pytest.param(fixed("production:inventory"), id="stock"),
+    pytest.param(fixed("production:stock_count"), id="stock count"),
+    pytest.param(fixed("production:purchase_list"), id="purchases"),
+    pytest.param(fixed("production:ingredient_list"), id="ingredients"),
+    pytest.param(fixed("production:recipe_list"), id="recipes"),
+    pytest.param(fixed("production:finished_unit_list"), id="baked items"),
+    pytest.param(fixed("production:finished_good_list"), id="gift boxes"),
+    pytest.param(fixed("household_settings"), id="settings"),
 ]
 
 
@@ -62,3 +78,15 @@ def test_a_large_household_costs_the_same_queries_as_a_small_one(
     counts = (queries_for(member_client, page(small)), queries_for(outsider_client, page(large)))
     assert counts[0] == counts[1]
     assert Assignment.objects.filter(event=large.event).count() == LARGE["recipients"]
+
+
+def test_the_packages_tab_costs_the_same_queries_for_few_and_many_assignments(
+    household, member_client, outsider_household, outsider_client
+):
+    # Up to INLINE_ASSIGN_LIMIT recipients the tab carries the assign form (two more queries
+    # for its choices); above it the form has a page of its own. Both sides stay under it.
+    small = build_event_at_scale(household, **SMALL)
+    large = build_event_at_scale(outsider_household, recipes=20, recipients=INLINE_ASSIGN_LIMIT)
+    page = on_event("event_detail", "?tab=packages")
+    queries_for(member_client, page(small))
+    assert queries_for(member_client, page(small)) == queries_for(outsider_client, page(large))
