@@ -120,7 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes checks for a lockout before any password is compared.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend; it reads the signed-in user with their household.
+    "bakeplanner.auth_backends.HouseholdUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
