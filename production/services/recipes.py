@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from bakeplanner.display import plural
@@ -56,6 +57,7 @@ __all__ = [
     "get_recipe_detail",
     "list_finished_units",
     "list_recipes",
+    "list_recipes_page",
     "remove_recipe_component",
     "remove_recipe_ingredient",
     "update_finished_unit",
@@ -468,6 +470,35 @@ def list_recipes(
     level by level for all recipes at once and priced from one price book.
     """
     tx.require()
+    recipes = _listed_recipes(tx, q, include_archived)
+    rows = _sorted_rows(_priced_rows(tx, recipes), sort)
+    return rows
+
+
+def list_recipes_page(
+    tx: Tx,
+    *,
+    q: str = "",
+    sort: str = "name",
+    include_archived: bool = False,
+    page: Any = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of `list_recipes`: only the shown recipes are walked and priced, unless the
+    page is sorted by cost (then every recipe is, to sort them). The same queries for any
+    number of recipes (docs/performance.md)."""
+    tx.require()
+    recipes = _listed_recipes(tx, q, include_archived)
+    if sort.lstrip("-") == "cost":
+        return Paginator(_sorted_rows(_priced_rows(tx, recipes), sort), per_page).get_page(page)
+    light = [{"recipe": recipe, "line_count": recipe.line_count} for recipe in recipes]
+    shown = Paginator(_sorted_rows(light, sort), per_page).get_page(page)
+    priced = {row["recipe"].pk: row for row in _priced_rows(tx, [r["recipe"] for r in shown])}
+    shown.object_list = [priced[row["recipe"].pk] for row in shown.object_list]
+    return shown
+
+
+def _listed_recipes(tx: Tx, q: str, include_archived: bool) -> list[Recipe]:
     queryset = tx.objects(Recipe).annotate(
         line_count=Count("lines", distinct=True),
         component_count=Count("components", distinct=True),
@@ -480,7 +511,11 @@ def list_recipes(
         queryset = queryset.filter(
             Q(name__icontains=term) | Q(category__icontains=term) | Q(notes__icontains=term)
         )
-    recipes = list(queryset.order_by("name", "pk"))
+    return list(queryset.order_by("name", "pk"))
+
+
+def _priced_rows(tx: Tx, recipes: list[Recipe]) -> list[dict[str, Any]]:
+    """Each recipe's row with its baked items and its cost per batch: four queries."""
     try:
         needs = needs_by_recipe(tx, [r.pk for r in recipes])
     except ValidationFailed:
@@ -508,6 +543,10 @@ def list_recipes(
                 "missing_prices": missing,
             }
         )
+    return rows
+
+
+def _sorted_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     key = sort.lstrip("-")
     reverse = sort.startswith("-")
     if key == "category":

@@ -6,6 +6,7 @@ See docs/design.md, "Catalogue" and "Estimated and actual costs".
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,7 +46,7 @@ from production.services import (
     get_allergens,
     get_recipe_detail,
     list_finished_units,
-    list_recipes,
+    list_recipes_page,
     remove_recipe_component,
     remove_recipe_ingredient,
     set_shelf_life,
@@ -58,6 +59,9 @@ from production.services.lookup import get_owned
 from production.views.choices import ingredient_choices, recipe_choices
 
 # --- Recipes ----------------------------------------------------------------------------------
+
+# Recipes on one page of the list, each walked and priced.
+RECIPES_PER_PAGE = 50
 
 RECIPE_COLUMNS = [
     ("name", "Recipe", False),
@@ -74,8 +78,19 @@ def recipe_list(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
 
     def build(tx: Tx) -> dict[str, Any]:
+        page = list_recipes_page(
+            tx,
+            q=params["q"],
+            sort=params["sort"],
+            include_archived=archived,
+            page=request.GET.get("page", 1),
+            per_page=RECIPES_PER_PAGE,
+        )
+        shown = {**params, "archived": "1" if archived else ""}
         return {
-            "rows": list_recipes(tx, q=params["q"], sort=params["sort"], include_archived=archived),
+            "page": page,
+            "rows": page.object_list,
+            "page_query": urlencode({k: v for k, v in shown.items() if v}),
             "headers": sort_headers(request, params["sort"], RECIPE_COLUMNS),
             "archived": archived,
             **params,
