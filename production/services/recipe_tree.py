@@ -23,12 +23,14 @@ __all__ = ["get_recipe_ingredients"]
 MAX_DEPTH = 3  # a recipe, its sub-recipes and theirs
 
 # The columns of an ingredient the planning reads use, and the same through a relation
-# (`ingredient__…`). The time stamps are left out: turning thousands of them into aware
-# datetimes was most of the cost of a report, and no report shows them.
+# (`ingredient__…`). The time stamps, notes and allergen lists are left out: turning
+# thousands of time stamps into aware datetimes and of JSON lists into Python was most of
+# the cost of a report, and no plan, estimate or shopping list reads them (the allergen
+# pages read allergens with their own query).
 INGREDIENT_FIELDS = tuple(
     field.attname
     for field in Ingredient._meta.concrete_fields
-    if field.attname not in {"created_at", "updated_at"}
+    if field.attname not in {"created_at", "updated_at", "notes", "allergens", "may_contain"}
 )  # in the model's column order, as `Model.from_db` takes them
 
 
