@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.tx import Tx
@@ -154,6 +154,9 @@ class Demand:
     good_packaging: dict[int, list[PackagingUse]]
     unit_info: dict[int, UnitDemand]  # every finished unit met in a component
     package_counts: dict[int, int] = field(default_factory=dict)  # package → packages assigned
+    # Fulfilment status → (assignments, packages), read with the package counts by
+    # `load_demands` (empty from `load_demand`, which reads the assignments themselves).
+    fulfilment: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def ceil_div(numerator: int, denominator: int) -> int:
@@ -188,8 +191,9 @@ def load_demands(tx: Tx, events: list[Event]) -> dict[int, Demand]:
     """The demand of several events at once, for pages that show many (the dashboard).
 
     Seven queries whatever the number of events or their size. Assignments are read as
-    package counts only, so `Demand.assignments` stays empty, and packaging is not read
-    (`good_packaging` stays empty): use `load_demand` where either is needed.
+    package counts and fulfilment counts only, so `Demand.assignments` stays empty, and
+    packaging is not read (`good_packaging` stays empty): use `load_demand` where either is
+    needed.
     """
     tx.require()
     return _load(tx, events, assignment_rows=False, with_packaging=False)
@@ -236,6 +240,7 @@ def _load(
         return {}
     assignments: dict[int, list[AssignmentRow]] = defaultdict(list)
     package_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    fulfilment: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     if assignment_rows:
         for pk, event_pk, recipient_id, package_id, quantity in (
             tx.objects(Assignment)
@@ -246,15 +251,18 @@ def _load(
             assignments[event_pk].append(AssignmentRow(pk, recipient_id, package_id, quantity))
             package_counts[event_pk][package_id] += quantity
     else:
-        for event_pk, package_id, quantity in (
+        # Package counts and fulfilment counts from one read of the covering index.
+        for event_pk, package_id, status, rows, quantity in (
             tx.objects(Assignment)
             .filter(event_id__in=event_ids)
             .order_by()
-            .values("event_id", "package_id")
-            .annotate(total=Sum("quantity"))
-            .values_list("event_id", "package_id", "total")
+            .values("event_id", "package_id", "fulfillment_status")
+            .annotate(rows=Count("id"), total=Sum("quantity"))
+            .values_list("event_id", "package_id", "fulfillment_status", "rows", "total")
         ):
             package_counts[event_pk][package_id] += int(quantity or 0)
+            tally = fulfilment[event_pk].get(status, (0, 0))
+            fulfilment[event_pk][status] = (tally[0] + rows, tally[1] + int(quantity or 0))
     package_ids = {pid for counts in package_counts.values() for pid in counts}
     package_names: dict[int, str] = {}
     package_goods: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -373,6 +381,7 @@ def _load(
             good_packaging=dict(good_packaging),
             unit_info=unit_info,
             package_counts=dict(package_counts.get(event.pk, {})),
+            fulfilment=dict(fulfilment.get(event.pk, {})),
         )
         _explode(demand, good_names, expander)
     for event_pk, good_id, good_name, quantity, notes in assembly_targets:

@@ -5,8 +5,8 @@ An event's plan per recipe and per gift box is its target where one is set, othe
 the demand engine says the event needs; rows without a target are "suggested". The progress
 services of events/services/progress.py keep reporting targets only; this module reads the
 same runs and targets through the demand engine, for many events at once, in a constant
-number of queries (the engine's seven, one for the baked items to link to, one for the
-fulfilment counts and one for the events themselves).
+number of queries (the engine's seven, which bring the fulfilment counts along, one for
+the baked items to link to and one for the events themselves).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from bakeplanner.logs import logged_operation
@@ -146,17 +145,9 @@ def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:
     for event in events:
         baking, packing = _rows(demands[event.pk], units_by_recipe)
         plans[event.pk] = EventPlan(event, baking, packing)
-    if events:
-        for row in (
-            tx.objects(Assignment)
-            .filter(event_id__in=[event.pk for event in events])
-            .order_by()
-            .values("event_id", "fulfillment_status")
-            .annotate(rows=Count("id"), packages=Sum("quantity"))
-        ):
-            plan = plans[row["event_id"]]
-            plan.assignments[row["fulfillment_status"]] = row["rows"]
-            plan.packages[row["fulfillment_status"]] = int(row["packages"] or 0)
+        for status, (rows, packages) in demands[event.pk].fulfilment.items():
+            plans[event.pk].assignments[status] = rows
+            plans[event.pk].packages[status] = packages
     return plans
 
 
@@ -222,7 +213,7 @@ def get_events_with_plan(
 ) -> list[dict[str, Any]]:
     """Events by date then name, each with its plan rows (baking and packing) and progress.
 
-    Same filters and refusals as `get_events_with_progress`; ten queries whatever the number
+    Same filters and refusals as `get_events_with_progress`; nine queries whatever the number
     and size of the events.
     """
     tx.require()
