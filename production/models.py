@@ -494,7 +494,11 @@ class ProductionRun(HouseholdOwned):
                 name="run_actual_at_most_expected",
             ),
         ]
-        indexes = [models.Index(fields=["household", "event"], name="prodrun_household_event")]
+        # An event's batches per recipe, and whether a recipe's target is met, are read from
+        # this index (docs/performance.md, "Indexes").
+        indexes = [
+            models.Index(fields=["household", "event", "recipe"], name="prodrun_event_recipe")
+        ]
 
     def __str__(self) -> str:
         return f"Production run {self.pk}"
@@ -548,7 +552,9 @@ class AssemblyRun(HouseholdOwned):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="assembly_quantity_positive"),
         ]
-        indexes = [models.Index(fields=["household", "event"], name="asmrun_household_event")]
+        indexes = [
+            models.Index(fields=["household", "event", "finished_good"], name="asmrun_event_good")
+        ]
 
     def __str__(self) -> str:
         return f"Assembly run {self.pk}"

@@ -9,7 +9,6 @@ from typing import Any, Literal
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -185,9 +184,13 @@ def _targets(related_name: str) -> Any:
     return Event._meta.get_field(related_name).related_model
 
 
-def _needs_baking(tx: Tx) -> Exists:
-    """Whether an upcoming event has a baking target for the row's recipe that the batches
-    baked for it (runs not undone) have not met yet."""
+def _needs_baking(tx: Tx) -> Case:
+    """1 when an upcoming event has a baking target for the row's recipe that the batches
+    baked for it (runs not undone) have not met yet, else 0.
+
+    The unmet targets are one subquery the database works out once, not once per baked item:
+    a household has far fewer targets than items (docs/performance.md).
+    """
     baked = (
         household_runs(tx, ProductionRun)
         .not_reversed()
@@ -197,17 +200,19 @@ def _needs_baking(tx: Tx) -> Exists:
         .annotate(total=Sum("num_batches"))
         .values("total")
     )
-    return Exists(
+    unmet = (
         tx.objects(_targets("production_targets"))
-        .filter(recipe=OuterRef("recipe"), event__event_date__gte=timezone.localdate())
+        .filter(event__in=tx.objects(Event).filter(event_date__gte=timezone.localdate()))
         .annotate(done=Coalesce(Subquery(baked, output_field=IntegerField()), Value(0)))
         .filter(target_batches__gt=F("done"))
+        .values("recipe_id")
     )
+    return Case(When(recipe_id__in=unmet, then=Value(1)), default=Value(0))
 
 
-def _needs_packing(tx: Tx) -> Exists:
-    """Whether an upcoming event has a packing target for the row's gift box that the boxes
-    packed for it (runs not undone) have not met yet."""
+def _needs_packing(tx: Tx) -> Case:
+    """1 when an upcoming event has a packing target for the row's gift box that the boxes
+    packed for it (runs not undone) have not met yet, else 0 (one subquery, as for baking)."""
     packed = (
         household_runs(tx, AssemblyRun)
         .not_reversed()
@@ -217,12 +222,14 @@ def _needs_packing(tx: Tx) -> Exists:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    return Exists(
+    unmet = (
         tx.objects(_targets("assembly_targets"))
-        .filter(finished_good=OuterRef("pk"), event__event_date__gte=timezone.localdate())
+        .filter(event__in=tx.objects(Event).filter(event_date__gte=timezone.localdate()))
         .annotate(done=Coalesce(Subquery(packed, output_field=IntegerField()), Value(0)))
         .filter(target_quantity__gt=F("done"))
+        .values("finished_good_id")
     )
+    return Case(When(pk__in=unmet, then=Value(1)), default=Value(0))
 
 
 def get_history_filter_choices(tx: Tx, kind: Literal["production", "assembly"]) -> dict[str, Any]:
