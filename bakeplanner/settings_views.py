@@ -20,6 +20,7 @@ from bakeplanner.households import membership_of, set_household_preferences, tim
 from bakeplanner.models import Household
 from bakeplanner.pages import form_page, posted_data, read_context
 from bakeplanner.tx import Tx
+from bakeplanner.widgets import LongSelect
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -43,6 +44,7 @@ class HouseholdSettingsForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Time zone",
         required=False,
+        widget=LongSelect,
         help_text="What “today” means, and the times shown for baking runs, packing runs "
         "and history.",
     )
