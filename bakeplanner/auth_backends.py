@@ -2,27 +2,23 @@
 
 Every page reads the user's membership and household (the middleware for the display
 preferences, the views for the unit of work): one joined query per request instead of three
-(docs/performance.md, "Per request").
+(docs/performance.md, "What keeps a page fast").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 
 class HouseholdUserBackend(ModelBackend):
     """`ModelBackend`, whose `get_user` also reads the membership and its household."""
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
-        user_model = get_user_model()
+    def get_user(self, user_id: Any) -> User | None:
         try:
-            user = user_model._default_manager.select_related("membership__household").get(
-                pk=user_id
-            )
-        except user_model.DoesNotExist:
+            user = User.objects.select_related("membership__household").get(pk=user_id)
+        except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -3,7 +3,7 @@
 `LongSelect` writes its options in Python. Django's `Select` renders every option through a
 template of its own, which is most of a page's time once a list has hundreds of options
 (the time zones: about 600). The markup is the same as `Select`'s for options without
-attributes of their own (docs/performance.md, "Option lists").
+attributes of their own (docs/performance.md, "What keeps a page fast").
 """
 
 from __future__ import annotations

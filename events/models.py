@@ -125,7 +125,7 @@ class Assignment(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["recipient__name", "package__name", "id"]
         # An event's package counts and fulfilment counts are read from this index alone
-        # (docs/performance.md, "Indexes").
+        # (docs/performance.md, "What keeps a page fast").
         indexes = [
             models.Index(
                 fields=["household", "event", "package", "fulfillment_status", "quantity"],

@@ -139,7 +139,7 @@ class Purchase(HouseholdOwned, TimeStamped):
     class Meta:
         ordering = ["-purchased_on", "-id"]
         # The latest price of a product reads its newest purchase first (docs/performance.md,
-        # "Indexes").
+        # "What keeps a page fast").
         indexes = [
             models.Index(
                 fields=["household", "product", "purchased_on", "id"], name="purchase_latest"
@@ -185,7 +185,7 @@ class InventoryLot(HouseholdOwned):
     class Meta:
         ordering = ["received_on", "id"]
         # First in, first out by ingredient, and the latest cost from the other end
-        # (docs/performance.md, "Indexes").
+        # (docs/performance.md, "What keeps a page fast").
         indexes = [
             models.Index(fields=["household", "ingredient", "received_on", "id"], name="lot_fifo")
         ]
@@ -495,7 +495,7 @@ class ProductionRun(HouseholdOwned):
             ),
         ]
         # An event's batches per recipe, and whether a recipe's target is met, are read from
-        # this index (docs/performance.md, "Indexes").
+        # this index (docs/performance.md, "What keeps a page fast").
         indexes = [
             models.Index(fields=["household", "event", "recipe"], name="prodrun_event_recipe")
         ]

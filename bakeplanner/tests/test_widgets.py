@@ -19,8 +19,10 @@ class _Form(forms.Form):
 
 
 def _normalised(html: str) -> str:
-    return re.sub(r">\s+<", "><", html.strip()).replace(' name="long"', ' name="plain"').replace(
-        'id="id_long"', 'id="id_plain"'
+    return (
+        re.sub(r">\s+<", "><", html.strip())
+        .replace(' name="long"', ' name="plain"')
+        .replace('id="id_long"', 'id="id_plain"')
     )
 
 

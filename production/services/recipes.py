@@ -491,7 +491,10 @@ def list_recipes_page(
     recipes = _listed_recipes(tx, q, include_archived)
     if sort.lstrip("-") == "cost":
         return Paginator(_sorted_rows(_priced_rows(tx, recipes), sort), per_page).get_page(page)
-    light = [{"recipe": recipe, "line_count": recipe.line_count} for recipe in recipes]
+    light = [
+        {"recipe": recipe, "line_count": recipe.line_count}  # type: ignore[attr-defined]
+        for recipe in recipes
+    ]
     shown = Paginator(_sorted_rows(light, sort), per_page).get_page(page)
     priced = {row["recipe"].pk: row for row in _priced_rows(tx, [r["recipe"] for r in shown])}
     shown.object_list = [priced[row["recipe"].pk] for row in shown.object_list]
@@ -536,8 +539,8 @@ def _priced_rows(tx: Tx, recipes: list[Recipe]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "recipe": recipe,
-                "line_count": recipe.line_count,
-                "component_count": recipe.component_count,
+                "line_count": recipe.line_count,  # type: ignore[attr-defined]
+                "component_count": recipe.component_count,  # type: ignore[attr-defined]
                 "finished_units": units.get(recipe.pk, []),
                 "cost_per_batch": cost,
                 "missing_prices": missing,
