@@ -64,3 +64,12 @@ def test_dashboard_query_count_does_not_grow(
             assign(household, event, f"R{size}-{index}", box)
         with django_assert_max_num_queries(16):
             assert member_client.get("/").status_code == 200
+
+
+def test_the_event_date_on_a_card_follows_the_household_locale(member_client, christmas):
+    household = christmas.household
+    household.locale = "en-GB"
+    household.save(update_fields=["locale"])
+    html = member_client.get("/").content.decode()
+    assert f"({christmas.event_date:%d/%m/%Y})" in html
+    assert christmas.event_date.isoformat() not in html

@@ -70,3 +70,12 @@ def test_a_page_number_past_the_end_shows_the_last_page(spec_world, member_clien
     response = member_client.get(reverse("production:inventory"), {"page": "999"})
     assert response.status_code == 200
     assert "Flour" in response.content.decode()
+
+
+def test_lot_dates_follow_the_household_locale(spec_world, member_client):
+    with unit_of_work(spec_world.household) as tx:
+        _spices(spec_world.household, tx, 1)
+    spec_world.household.locale = "de-DE"
+    spec_world.household.save(update_fields=["locale"])
+    html = member_client.get(reverse("production:inventory"), {"q": "Spice"}).content.decode()
+    assert "02.01.2026 ·" in html and "2026-01-02" not in html
