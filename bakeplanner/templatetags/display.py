@@ -89,9 +89,15 @@ def number(value: Number, places: int = 2) -> str:
 
 
 @register.filter
-def date_text(value: dt.date | None, style: str = "") -> str:
-    """`"weekday"` puts the day's name first."""
-    return _shown(value, lambda: display.date_text(value, weekday=style == "weekday"))
+def date_text(value: dt.date | str | None, style: str = "") -> str:
+    """`"weekday"` puts the day's name first. An ISO date string (as DTOs carry dates) is
+    read as the date it names."""
+
+    def text() -> str:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return display.date_text(day, weekday=style == "weekday")
+
+    return _shown(value, text)
 
 
 @register.filter

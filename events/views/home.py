@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bakeplanner.display import date_text, percent_text, plural
+from bakeplanner.display import percent_text, plural
 from bakeplanner.households import membership_of
 from bakeplanner.tx import request_tx
 from events.forms.home import DashboardFilterForm
@@ -29,7 +28,6 @@ def _card(event: dict[str, Any]) -> dict[str, Any]:
     return {
         **event,
         "when": days_left_text(event["days_left"]),
-        "date_text": date_text(dt.date.fromisoformat(event["event_date"])),
         "overall_text": percent_text(overall["overall_pct"]),
         "baking_rows": bake_rows(event_id, baking[:ROWS_PER_CARD]),
         "baking_more": max(0, len(baking) - ROWS_PER_CARD),

@@ -3,7 +3,6 @@ delete."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bakeplanner.decorators import member_required
-from bakeplanner.display import date_text
 from bakeplanner.pages import (
     Refused,
     delete_page,
@@ -80,11 +78,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def build(tx: Tx) -> dict[str, Any]:
         recipient = get_recipient(tx, pk)
-        history = [
-            {**row, "date_text": date_text(dt.date.fromisoformat(row["event_date"]))}
-            for row in get_recipient_history(tx, recipient.pk)
-        ]
-        return {"recipient": recipient, "history": history}
+        return {"recipient": recipient, "history": get_recipient_history(tx, recipient.pk)}
 
     return render(request, "events/recipient_detail.html", read_context(request, build))
 

@@ -184,50 +184,46 @@ def _targets(related_name: str) -> Any:
     return Event._meta.get_field(related_name).related_model
 
 
-def _needs_baking(tx: Tx) -> Case:
-    """1 when an upcoming event has a baking target for the row's recipe that the batches
-    baked for it (runs not undone) have not met yet, else 0.
+def _unmet_targets(
+    tx: Tx, run_model: Any, targets: str, item: str, made: str, target: str
+) -> QuerySet[Any]:
+    """The `item` ids (recipe or gift box) an upcoming event's target in `targets` still
+    needs: its `target` is above the runs' `made` counted towards that event (runs not
+    undone).
 
-    The unmet targets are one subquery the database works out once, not once per baked item:
-    a household has far fewer targets than items (docs/performance.md).
+    One subquery the database works out once, not once per listed row: a household has far
+    fewer targets than items (docs/performance.md).
     """
-    baked = (
-        household_runs(tx, ProductionRun)
+    done = (
+        household_runs(tx, run_model)
         .not_reversed()
-        .filter(event=OuterRef("event"), recipe=OuterRef("recipe"))
+        .filter(event=OuterRef("event"), **{item: OuterRef(item)})
         .order_by()
         .values("event")
-        .annotate(total=Sum("num_batches"))
+        .annotate(total=Sum(made))
         .values("total")
     )
-    unmet = (
-        tx.objects(_targets("production_targets"))
+    return (
+        tx.objects(_targets(targets))
         .filter(event__in=tx.objects(Event).filter(event_date__gte=timezone.localdate()))
-        .annotate(done=Coalesce(Subquery(baked, output_field=IntegerField()), Value(0)))
-        .filter(target_batches__gt=F("done"))
-        .values("recipe_id")
+        .annotate(done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)))
+        .filter(**{f"{target}__gt": F("done")})
+        .values(f"{item}_id")
+    )
+
+
+def _needs_baking(tx: Tx) -> Case:
+    """1 for a baked item whose recipe an upcoming event's baking target still needs, else 0."""
+    unmet = _unmet_targets(
+        tx, ProductionRun, "production_targets", "recipe", "num_batches", "target_batches"
     )
     return Case(When(recipe_id__in=unmet, then=Value(1)), default=Value(0))
 
 
 def _needs_packing(tx: Tx) -> Case:
-    """1 when an upcoming event has a packing target for the row's gift box that the boxes
-    packed for it (runs not undone) have not met yet, else 0 (one subquery, as for baking)."""
-    packed = (
-        household_runs(tx, AssemblyRun)
-        .not_reversed()
-        .filter(event=OuterRef("event"), finished_good=OuterRef("finished_good"))
-        .order_by()
-        .values("event")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    unmet = (
-        tx.objects(_targets("assembly_targets"))
-        .filter(event__in=tx.objects(Event).filter(event_date__gte=timezone.localdate()))
-        .annotate(done=Coalesce(Subquery(packed, output_field=IntegerField()), Value(0)))
-        .filter(target_quantity__gt=F("done"))
-        .values("finished_good_id")
+    """1 for a gift box an upcoming event's packing target still needs, else 0."""
+    unmet = _unmet_targets(
+        tx, AssemblyRun, "assembly_targets", "finished_good", "quantity", "target_quantity"
     )
     return Case(When(pk__in=unmet, then=Value(1)), default=Value(0))
 

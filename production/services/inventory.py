@@ -271,8 +271,9 @@ def get_inventory_page(
     rows = _stock_rows(tx, q=q, kind=kind, sort=sort, in_stock_only=in_stock_only)
     total_value = sum((row["value"] for row in rows), Decimal(0))
     shown = Paginator(rows, per_page).get_page(page)
-    _add_lots(tx, list(shown.object_list))
-    return {"page": shown, "rows": list(shown.object_list), "total_value": total_value}
+    page_rows = list(shown.object_list)
+    _add_lots(tx, page_rows)
+    return {"page": shown, "rows": page_rows, "total_value": total_value}
 
 
 def _stock_rows(

@@ -470,9 +470,7 @@ def list_recipes(
     level by level for all recipes at once and priced from one price book.
     """
     tx.require()
-    recipes = _listed_recipes(tx, q, include_archived)
-    rows = _sorted_rows(_priced_rows(tx, recipes), sort)
-    return rows
+    return _sorted_rows(_priced_rows(tx, _listed_recipes(tx, q, include_archived)), sort)
 
 
 def list_recipes_page(

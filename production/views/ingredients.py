@@ -5,7 +5,6 @@ See docs/design.md, "Catalogue" and "Purchases and lots".
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -445,9 +444,6 @@ def inventory(request: HttpRequest) -> HttpResponse:
             page=request.GET.get("page", 1),
             per_page=INVENTORY_PER_PAGE,
         )
-        for row in listed["rows"]:
-            for lot in row["lots"]:
-                lot["received_text"] = date_text(dt.date.fromisoformat(lot["received_on"]))
         shown = {**params, "kind": kind, "in_stock": "1" if in_stock else ""}
         query = {k: v for k, v in shown.items() if v}
         return {
