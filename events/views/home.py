@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from bakeplanner.tx import request_tx
 from events.forms.home import DashboardFilterForm
 from events.services import get_events_with_plan
 from events.services.plan_progress import plan_steps
-from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links
+from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
 
 # A card shows the rows with the most left to do; the event page has all of them.
 ROWS_PER_CARD = 8
@@ -21,18 +22,26 @@ ROWS_PER_CARD = 8
 STEPS_SHOWN = 6
 
 
-def _card(event: dict[str, Any]) -> dict[str, Any]:
+def _more_text(rows: int, one: str, many: str) -> str:
+    more = rows - ROWS_PER_CARD
+    return f"and {plural(more, one, many)} on the event page" if more > 0 else ""
+
+
+def _card(event: dict[str, Any], event_url: Callable[[int], str]) -> dict[str, Any]:
+    """One event's card, every figure and address already text."""
     event_id, overall = event["event_id"], event["overall"]
     baking = sorted(event["baking"], key=lambda row: (row["is_complete"], -row["remaining"]))
     packing = sorted(event["packing"], key=lambda row: (row["is_complete"], -row["remaining"]))
     return {
         **event,
+        "anchor": f"ev-{event_id}",
+        "url": event_url(event_id),
         "when": days_left_text(event["days_left"]),
         "overall_text": percent_text(overall["overall_pct"]),
-        "baking_rows": bake_rows(event_id, baking[:ROWS_PER_CARD]),
-        "baking_more": max(0, len(baking) - ROWS_PER_CARD),
-        "packing_rows": pack_rows(event_id, packing[:ROWS_PER_CARD]),
-        "packing_more": max(0, len(packing) - ROWS_PER_CARD),
+        "baking_rows": bake_rows(event_id, baking[:ROWS_PER_CARD], links=False),
+        "baking_more": _more_text(len(baking), "more recipe", "more recipes"),
+        "packing_rows": pack_rows(event_id, packing[:ROWS_PER_CARD], links=False),
+        "packing_more": _more_text(len(packing), "more gift box", "more gift boxes"),
         "suggested_text": plural(overall["suggested_rows"], "row"),
         "packages_text": (
             f"{overall['packages_pending']} pending · {overall['packages_ready']} ready · "
@@ -58,9 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
             else get_events_with_plan(tx)
         )
     steps = step_links(plan_steps(upcoming))
+    event_url = url_maker("events:event_detail")
     ctx = {
         "form": form,
-        "events": [_card(event) for event in events],
+        "events": [_card(event, event_url) for event in events],
         "steps": steps[:STEPS_SHOWN],
         "more_steps": steps[STEPS_SHOWN:],
         "filter": filters["filter"],

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
-
 from django.urls import reverse
 
 from bakeplanner.display import count_of, percent_text, plural
@@ -41,30 +39,32 @@ def bake_url(
     event_id: int, row: dict[str, Any], count: int | None = None, *, base: str = ""
 ) -> str:
     """Record baking, filled in: the baked item, the event and the batches still needed
-    (`base`: the form's address, when the caller has it already)."""
-    params: dict[str, Any] = {"event": event_id}
+    (`base`: the form's address, when the caller has it already). Every value is a whole
+    number, so the query string needs no quoting."""
+    query = f"event={event_id}"
     if row.get("finished_unit_id"):
-        params["finished_unit"] = row["finished_unit_id"]
+        query += f"&finished_unit={row['finished_unit_id']}"
     batches = row["remaining"] if count is None else count
     if batches > 0:
-        params["batches"] = batches
-    return f"{base or reverse('production:production_run_create')}?{urlencode(params)}"
+        query += f"&batches={batches}"
+    return f"{base or reverse('production:production_run_create')}?{query}"
 
 
 def pack_url(
     event_id: int, row: dict[str, Any], count: int | None = None, *, base: str = ""
 ) -> str:
     """Record packing, filled in: the gift box, the event and how many are still needed."""
-    params: dict[str, Any] = {"event": event_id, "finished_good": row["item_id"]}
+    query = f"event={event_id}&finished_good={row['item_id']}"
     quantity = row["remaining"] if count is None else count
     if quantity > 0:
-        params["quantity"] = quantity
-    return f"{base or reverse('production:assembly_run_create')}?{urlencode(params)}"
+        query += f"&quantity={quantity}"
+    return f"{base or reverse('production:assembly_run_create')}?{query}"
 
 
 def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
     width = 100 if pct >= 100 else max(0, min(100, int(pct)))
-    return {"width": width, "complete": plan > 0 and done >= plan, "pct": percent_text(pct)}
+    # Text already: the template prints it twice a row, and an int would be localised each time.
+    return {"width": str(width), "complete": plan > 0 and done >= plan, "pct": percent_text(pct)}
 
 
 # What each kind of plan row counts, where it is recorded and where its target is set.
@@ -74,34 +74,46 @@ _KINDS = {
 }
 
 
-def _rows(kind: str, event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(
+    kind: str, event_id: int, rows: list[dict[str, Any]], links: bool
+) -> list[dict[str, Any]]:
     one, many, record_name, target_name = _KINDS[kind]
-    record = reverse(record_name)
-    target = reverse(f"events:{target_name}", args=[event_id])
-    link, param = (bake_url, "recipe") if kind == "bake" else (pack_url, "finished_good")
-    return [
+    shown = [
         {
             **row,
             "bar": _bar(row["done"], row["plan"], row["progress_pct"]),
             "done_text": f"{row['done']} of {plural(row['plan'], one, many)}",
-            "left_text": (
-                f"{plural(row['remaining'], one, many)} remaining" if row["remaining"] else "done"
-            ),
-            "record_url": link(event_id, row, base=record),
-            "target_url": f"{target}?{param}={row['item_id']}",
         }
         for row in rows
     ]
+    if not links:
+        return shown
+    record = reverse(record_name)
+    target = reverse(f"events:{target_name}", args=[event_id])
+    link, param = (bake_url, "recipe") if kind == "bake" else (pack_url, "finished_good")
+    for row in shown:
+        row["left_text"] = (
+            f"{plural(row['remaining'], one, many)} remaining" if row["remaining"] else "done"
+        )
+        row["record_url"] = link(event_id, row, base=record)
+        row["target_url"] = f"{target}?{param}={row['item_id']}"
+    return shown
 
 
-def bake_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Baking rows of the plan with their bar, texts and links."""
-    return _rows("bake", event_id, rows)
+def bake_rows(
+    event_id: int, rows: list[dict[str, Any]], *, links: bool = True
+) -> list[dict[str, Any]]:
+    """Baking rows of the plan with their bar and texts, and their links unless `links` is
+    false (the home page's cards show no buttons)."""
+    return _rows("bake", event_id, rows, links)
 
 
-def pack_rows(event_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Packing rows of the plan with their bar, texts and links."""
-    return _rows("pack", event_id, rows)
+def pack_rows(
+    event_id: int, rows: list[dict[str, Any]], *, links: bool = True
+) -> list[dict[str, Any]]:
+    """Packing rows of the plan with their bar and texts, and their links unless `links` is
+    false."""
+    return _rows("pack", event_id, rows, links)
 
 
 def step_links(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
