@@ -179,9 +179,9 @@ def test_page_queries_do_not_grow_with_the_event(
     )
 
 
-def test_a_long_plan_is_shown_sixty_recipes_a_page(member_client, household):
-    world = build_scaled_world(household, 65)
+def test_a_long_plan_is_shown_thirty_recipes_a_page(member_client, household):
+    world = build_scaled_world(household, 35)
     first = member_client.get(costs_url(world.event)).content.decode()
-    assert "Showing 1–60 of 65 recipes" in first
+    assert "Showing 1–30 of 35 recipes" in first
     second = member_client.get(costs_url(world.event) + "?recipes=2").content.decode()
-    assert "Showing 61–65 of 65 recipes" in second
+    assert "Showing 31–35 of 35 recipes" in second

@@ -23,7 +23,8 @@ from events.services import (
 from events.views.choices import page_links
 from production.models import AssemblyPackagingConsumption, ProductionConsumption
 
-ROWS_PER_PAGE = 60
+# Rows per page of each table, as on the event's plan tab (the totals above cover all rows).
+ROWS_PER_PAGE = 30
 
 # Over is a warning, under good news; the word beside the amount says which, so the colour
 # is never the only signal.
