@@ -109,6 +109,7 @@ from events.services.shopping import (
     get_event_packaging_needs,
     get_shopping_list,
     get_shopping_list_by_category,
+    get_shopping_page,
 )
 from events.services.shopping_ticks import (
     get_lines_to_record,
@@ -196,6 +197,7 @@ __all__ = [
     "get_recipients",
     "get_shopping_list",
     "get_shopping_list_by_category",
+    "get_shopping_page",
     "get_shopping_ticks",
     "get_lines_to_record",
     "record_ticked_purchases",

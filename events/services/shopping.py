@@ -11,6 +11,7 @@ listed in `missing_prices`: it never counts as free.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -38,6 +39,7 @@ __all__ = [
     "get_event_packaging_needs",
     "get_shopping_list",
     "get_shopping_list_by_category",
+    "get_shopping_page",
 ]
 
 INGREDIENT = "ingredient"
@@ -251,23 +253,55 @@ def shopping_lines(tx: Tx, event_id: int) -> list[ShoppingLine]:
     return item_lines + packaging_lines
 
 
+def _summary(event_pk: int, lines: list[ShoppingLine]) -> dict[str, Any]:
+    """The list's figures over every line, whichever lines a page shows."""
+    total = sum((line.estimated_cost or Decimal(0) for line in lines), Decimal(0))
+    missing = sorted({line.ingredient.name for line in lines if line.price_missing}, key=str.lower)
+    return {
+        "event_id": event_pk,
+        "total_estimated_cost": cost_to_string(total),
+        "items_count": len(lines),
+        "items_with_shortfall": sum(1 for line in lines if line.to_buy > 0),
+        "missing_prices": missing,
+    }
+
+
 def _shopping(tx: Tx, event_id: int, include_packaging: bool) -> dict[str, Any]:
     """The shopping list DTO; `_lines` holds each line with its DTO (built once)."""
     event_pk, item_lines, packaging_lines = _lines(tx, event_id, include_packaging)
     lines = item_lines + packaging_lines
     dtos = [line.dto() for line in lines]
-    total = sum((line.estimated_cost or Decimal(0) for line in lines), Decimal(0))
-    missing = sorted({line.ingredient.name for line in lines if line.price_missing}, key=str.lower)
+    summary = _summary(event_pk, lines)
     return {
         "event_id": event_pk,
         "items": dtos[: len(item_lines)],
         "packaging": dtos[len(item_lines) :],
-        "total_estimated_cost": cost_to_string(total),
-        "items_count": len(lines),
-        "items_with_shortfall": sum(1 for line in lines if line.to_buy > 0),
-        "missing_prices": missing,
+        **summary,
         "_lines": list(zip(lines, dtos, strict=True)),
     }
+
+
+def _groups(pairs: list[tuple[ShoppingLine, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Lines (with their DTOs) by kind, then ingredient category: ingredients before
+    packaging, named categories alphabetically, uncategorised last."""
+    grouped: dict[tuple[str, str], list[tuple[ShoppingLine, dict[str, Any]]]] = {}
+    for line, line_dto in pairs:
+        grouped.setdefault((line.kind, line.ingredient.category.strip()), []).append(
+            (line, line_dto)
+        )
+    kind_order = {INGREDIENT: 0, PACKAGING: 1}
+    keys = sorted(grouped, key=lambda k: (kind_order[k[0]], k[1] == "", k[1].lower(), k[1]))
+    return [
+        {
+            "kind": kind,
+            "category": category,
+            "lines": [
+                line_dto
+                for _, line_dto in sorted(grouped[(kind, category)], key=lambda p: _name_key(p[0]))
+            ],
+        }
+        for kind, category in keys
+    ]
 
 
 def get_shopping_list(tx: Tx, event_id: int, *, include_packaging: bool = True) -> dict[str, Any]:
@@ -294,25 +328,44 @@ def get_shopping_list_by_category(
     """
     tx.require()
     dto = _shopping(tx, event_id, include_packaging)
-    grouped: dict[tuple[str, str], list[tuple[ShoppingLine, dict[str, Any]]]] = {}
-    for line, line_dto in dto.pop("_lines"):
-        grouped.setdefault((line.kind, line.ingredient.category.strip()), []).append(
-            (line, line_dto)
-        )
-    kind_order = {INGREDIENT: 0, PACKAGING: 1}
-    keys = sorted(grouped, key=lambda k: (kind_order[k[0]], k[1] == "", k[1].lower(), k[1]))
-    dto["groups"] = [
-        {
-            "kind": kind,
-            "category": category,
-            "lines": [
-                line_dto
-                for _, line_dto in sorted(grouped[(kind, category)], key=lambda p: _name_key(p[0]))
-            ],
-        }
-        for kind, category in keys
-    ]
+    dto["groups"] = _groups(dto.pop("_lines"))
     return dto
+
+
+def get_shopping_page(
+    tx: Tx,
+    event_id: int,
+    *,
+    include_packaging: bool = True,
+    show_all: bool = False,
+    keep: Callable[[str, int], bool] = lambda kind, ingredient_id: False,
+) -> dict[str, Any]:
+    """What the shopping list page shows: the list's figures over every line, and `groups`
+    (as in `get_shopping_list_by_category`) of the lines to show only.
+
+    A line is shown when it has something to buy, when `keep(kind, ingredient_id)` says so
+    (a line ticked in the shop), or always with `show_all`; `enough_in_stock` counts the
+    lines with nothing to buy that are not kept. Only shown lines are turned into DTOs: most
+    of a long list is covered by the stock (docs/design.md, "Shopping list").
+    """
+    tx.require()
+    event_pk, item_lines, packaging_lines = _lines(tx, event_id, include_packaging)
+    lines = item_lines + packaging_lines
+    shown = []
+    enough = 0
+    for line in lines:
+        # The rounded figure, as the DTO's `to_buy` and the CSV show it.
+        if Decimal(qty_to_string(line.to_buy)) > 0 or keep(line.kind, line.ingredient.pk):
+            shown.append(line)
+        else:
+            enough += 1
+            if show_all:
+                shown.append(line)
+    return {
+        **_summary(event_pk, lines),
+        "enough_in_stock": enough,
+        "groups": _groups([(line, line.dto()) for line in shown]),
+    }
 
 
 def get_event_packaging_needs(tx: Tx, event_id: int) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from bakeplanner.testing import db_snapshot
 from bakeplanner.tx import unit_of_work
-from events.csv_export import shopping_list_csv
-from events.services import get_shopping_list
+from events.csv_export import shopping_list_csv, to_buy_first
+from events.services import get_shopping_list, get_shopping_list_by_category, get_shopping_page
 from events.tests.demand_fixtures import build_gift_world, build_scaled_world, purchase
 from production.models import Product
 
@@ -56,6 +56,36 @@ def test_the_service_still_returns_every_line(stocked_world, tx):
     assert {"Sugar", "Ribbon"} <= names
     assert result["items_count"] == 7
     assert result["items_with_shortfall"] == 5
+
+
+def _names(groups):
+    return [[line["ingredient_name"] for line in group["lines"]] for group in groups]
+
+
+@pytest.mark.parametrize("show_all", [False, True])
+def test_the_page_reading_shows_what_the_whole_list_filtered_shows(stocked_world, tx, show_all):
+    whole = get_shopping_list_by_category(tx, stocked_world.event.pk)
+    enough = to_buy_first(whole, show_all=show_all)
+
+    page = get_shopping_page(tx, stocked_world.event.pk, show_all=show_all)
+
+    assert _names(page["groups"]) == _names(whole["groups"])
+    assert page["groups"] == whole["groups"]
+    assert page["enough_in_stock"] == enough == 2
+    for key in ("items_count", "items_with_shortfall", "total_estimated_cost", "missing_prices"):
+        assert page[key] == whole[key]
+
+
+def test_the_page_reading_keeps_a_line_it_is_told_to(stocked_world, tx):
+    sugar = stocked_world.sugar_bag.ingredient_id
+
+    page = get_shopping_page(
+        tx, stocked_world.event.pk, keep=lambda kind, pk: (kind, pk) == ("ingredient", sugar)
+    )
+
+    assert "Sugar" in sum(_names(page["groups"]), [])
+    assert "Ribbon" not in sum(_names(page["groups"]), [])
+    assert page["enough_in_stock"] == 1
 
 
 def test_page_hides_lines_with_enough_in_stock_and_says_how_many(stocked_world, member_client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
 from django.urls import reverse
 
 from bakeplanner.display import count_of, percent_text, plural

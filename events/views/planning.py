@@ -24,7 +24,6 @@ from events.csv_export import (
     assignments_csv,
     default_filename,
     shopping_list_csv,
-    to_buy_first,
 )
 from events.csv_export import event_summary_csv as event_summary_csv_bytes
 from events.forms.planning import ApplySuggestedTargetsForm, ShoppingListOptionsForm
@@ -37,7 +36,7 @@ from events.services import (
     get_event_packaging_needs,
     get_event_plan,
     get_recipe_needs,
-    get_shopping_list_by_category,
+    get_shopping_page,
     get_shopping_ticks,
 )
 from events.services.shopping_ticks import line_key
@@ -163,19 +162,22 @@ def event_shopping_list(request: HttpRequest, pk: int) -> HttpResponse:
             "enough_in_stock": 0,
             "error": "",
         }
+        ticks = get_shopping_ticks(tx, event.pk)
         try:
-            shopping = get_shopping_list_by_category(
-                tx, event.pk, include_packaging=include_packaging
+            shopping = get_shopping_page(
+                tx,
+                event.pk,
+                include_packaging=include_packaging,
+                show_all=show_all,
+                # A line ticked in the shop stays, so its buyer sees it covered.
+                keep=lambda kind, ingredient_id: line_key(kind, ingredient_id) in ticks,
             )
         except DomainError as exc:
             ctx["shopping"] = None
             ctx["error"] = str(exc)
         else:
-            ticks = get_shopping_ticks(tx, event.pk)
             on_list = _mark_ticks(shopping["groups"], ticks)
-            ctx["enough_in_stock"] = to_buy_first(
-                shopping, show_all=show_all, keep=lambda line: line["tick"] is not None
-            )
+            ctx["enough_in_stock"] = shopping["enough_in_stock"]
             ctx["shopping"] = shopping
             ctx["groups"], ctx["pager"] = _shopping_page(request, shopping["groups"])
             ctx["to_record"] = sum(
