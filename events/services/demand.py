@@ -268,17 +268,20 @@ def _load(
     package_goods: dict[int, list[tuple[int, int]]] = defaultdict(list)
     good_names: dict[int, str] = {}
     if package_ids:
+        # The household's whole catalogue of package contents, like the goods' components
+        # below (a few rows per package), kept for the packages the events use: cheaper than
+        # a list of hundreds of ids to send and check.
         for package_id, package_name, good_id, good_name, quantity in (
             tx.objects(PackageItem)
-            .filter(package_id__in=package_ids)
             .order_by("id")
             .values_list(
                 "package_id", "package__name", "finished_good_id", "finished_good__name", "quantity"
             )
         ):
-            package_names[package_id] = package_name
-            package_goods[package_id].append((good_id, quantity))
-            good_names[good_id] = good_name
+            if package_id in package_ids:
+                package_names[package_id] = package_name
+                package_goods[package_id].append((good_id, quantity))
+                good_names[good_id] = good_name
 
     # Every component of every good of the household in one query, as plain values: goods
     # nest to any depth, and one bulk read beats a query per level. The pages that show many

@@ -134,13 +134,15 @@ def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:
     recipe_ids = {rid for demand in demands.values() for rid in demand.recipes}
     units_by_recipe: dict[int, int] = {}
     if recipe_ids:
+        # Every baked item of the household (a catalogue, like the goods): cheaper than
+        # sending the ids of hundreds of recipes.
         for recipe_id, unit_id in (
             tx.objects(FinishedUnit)
-            .filter(recipe_id__in=recipe_ids)
             .order_by("recipe_id", "name", "id")
             .values_list("recipe_id", "pk")
         ):
-            units_by_recipe.setdefault(recipe_id, unit_id)
+            if recipe_id in recipe_ids:
+                units_by_recipe.setdefault(recipe_id, unit_id)
     plans: dict[int, EventPlan] = {}
     for event in events:
         baking, packing = _rows(demands[event.pk], units_by_recipe)
