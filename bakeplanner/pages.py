@@ -21,6 +21,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -248,3 +249,29 @@ def sort_headers(
             }
         )
     return headers
+
+
+# A chooser offers at most this many matches, with a search for the rest: a select of
+# hundreds helps nobody (the target pages and the record forms, docs/record-forms.md).
+SEARCH_LIMIT = 50
+
+
+def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict[str, Any]:
+    """Previous/next links of a paginated list that keep the page's other query parameters,
+    and what is shown (`templates/partials/page_nav.html` prints them)."""
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return "?" + params.urlencode()
+
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+        "start": page.start_index(),
+        "end": page.end_index(),
+        "count": page.paginator.count,
+        "number": page.number,
+        "num_pages": page.paginator.num_pages,
+    }

@@ -7,15 +7,11 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest
 
 from bakeplanner.tx import Tx
 from events.forms.common import Choices
 from events.models import Package, PackageItem, Recipient
 from production.models import FinishedGood, Recipe
-
-# A search field offers at most this many matches: a select of thousands helps nobody.
-SEARCH_LIMIT = 50
 
 
 def recipient_choices(tx: Tx) -> Choices:
@@ -53,26 +49,6 @@ def _narrowed(rows: Any, search: str, pk: int | None, limit: int | None) -> Choi
         rows = rows.filter(name__icontains=search)
     rows = rows.order_by("name", "id").values_list("pk", "name")
     return list(rows if limit is None else rows[:limit])
-
-
-def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict[str, Any]:
-    """Previous/next links that keep the page's other query parameters, and what is shown."""
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params[param] = str(number)
-        return "?" + params.urlencode()
-
-    return {
-        "page": page,
-        "previous": link(page.previous_page_number()) if page.has_previous() else "",
-        "next": link(page.next_page_number()) if page.has_next() else "",
-        "start": page.start_index(),
-        "end": page.end_index(),
-        "count": page.paginator.count,
-        "number": page.number,
-        "num_pages": page.paginator.num_pages,
-    }
 
 
 def recipient_page(

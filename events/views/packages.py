@@ -18,6 +18,7 @@ from bakeplanner.pages import (
     form_page,
     object_or_404,
     owned_or_404,
+    page_links,
     posted_data,
     read_context,
     read_or_404,
@@ -36,7 +37,7 @@ from events.services import (
     update_package,
     update_package_item,
 )
-from events.views.choices import good_choices, package_page, page_links
+from events.views.choices import good_choices, package_page
 from production.allergens import allergen_texts
 
 PACKAGES_PER_PAGE = 100  # the list shows a page at a time, with how many there are in all

@@ -15,7 +15,7 @@ from django.urls import reverse
 from bakeplanner.decorators import member_required
 from bakeplanner.display import plural
 from bakeplanner.errors import DomainError, NotFound
-from bakeplanner.pages import or_404, read_context, read_or_404
+from bakeplanner.pages import or_404, page_links, read_context, read_or_404
 from bakeplanner.tx import Tx, request_tx
 from events.csv_export import (
     ASSIGNMENTS,
@@ -40,7 +40,6 @@ from events.services import (
     get_shopping_ticks,
 )
 from events.services.shopping_ticks import line_key
-from events.views.choices import page_links
 from events.views.shopping import tick_text
 
 # Long per-recipient and per-line lists are shown a page at a time; totals cover them all.

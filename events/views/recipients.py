@@ -17,6 +17,7 @@ from bakeplanner.pages import (
     Refused,
     delete_page,
     form_page,
+    page_links,
     posted_data,
     read_context,
     read_or_404,
@@ -33,7 +34,7 @@ from events.services import (
     set_recipient_avoids,
     update_recipient,
 )
-from events.views.choices import page_links, recipient_page
+from events.views.choices import recipient_page
 
 RECIPIENTS_PER_PAGE = 100  # the list shows a page at a time, with the household's totals
 

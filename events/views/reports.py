@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from bakeplanner.decorators import member_required
 from bakeplanner.errors import DomainError
-from bakeplanner.pages import or_404, read_or_404
+from bakeplanner.pages import or_404, page_links, read_or_404
 from bakeplanner.tx import Tx, request_tx
 from events.forms.reports import CloneEventForm
 from events.services import (
@@ -20,7 +20,6 @@ from events.services import (
     get_event_by_id,
     get_event_cost_analysis,
 )
-from events.views.choices import page_links
 from production.models import AssemblyPackagingConsumption, ProductionConsumption
 
 # Rows per page of each table, as on the event's plan tab (the totals above cover all rows).

@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 
 from bakeplanner.decorators import member_required
 from bakeplanner.display import plural
-from bakeplanner.pages import Refused, form_page, posted_data, read_context, read_or_404, run_action
+from bakeplanner.pages import (
+    SEARCH_LIMIT,
+    Refused,
+    form_page,
+    posted_data,
+    read_context,
+    read_or_404,
+    run_action,
+)
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
 from events.forms import events as forms
@@ -27,7 +35,7 @@ from events.services import (
     set_assembly_target,
     set_production_target,
 )
-from events.views.choices import SEARCH_LIMIT, good_choices, recipe_choices
+from events.views.choices import good_choices, recipe_choices
 from events.views.events import event_url
 
 SEARCH_MAX_LENGTH = 100

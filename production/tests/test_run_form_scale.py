@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bakeplanner.pages import SEARCH_LIMIT
 from production.models import FinishedGood, FinishedUnit, ProductionRun, Recipe
 from production.tests import run_fixtures
-from production.views.runs import SEARCH_LIMIT
 
 assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 

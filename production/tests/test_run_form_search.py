@@ -13,13 +13,12 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from bakeplanner.pages import SEARCH_LIMIT
 from bakeplanner.testing import db_snapshot
 from events.models import AssemblyTarget, ProductionTarget
-from events.views.choices import SEARCH_LIMIT as TARGET_SEARCH_LIMIT
 from production.models import AssemblyRun, FinishedGood, FinishedUnit, ProductionRun, Recipe
 from production.tests import run_fixtures
 from production.tests.run_fixtures import make_event
-from production.views.runs import SEARCH_LIMIT
 
 assembly_world = run_fixtures.assembly_world  # the fixture, shared by the run tests
 
@@ -104,10 +103,6 @@ def upcoming_event(household, name="Christmas"):
 
 
 # --- Record baking: a small household -----------------------------------------------------------
-
-
-def test_the_record_forms_offer_as_many_as_the_target_pages():
-    assert SEARCH_LIMIT == TARGET_SEARCH_LIMIT
 
 
 def test_a_small_household_gets_every_baked_item_grouped_and_no_search(spec_world, member_client):

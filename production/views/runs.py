@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 from bakeplanner.decorators import member_required
 from bakeplanner.display import money, plural
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
-from bakeplanner.pages import or_404, posted_data, show_error
+from bakeplanner.pages import SEARCH_LIMIT, or_404, posted_data, show_error
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
@@ -57,9 +57,6 @@ from production.services.run_inputs import (
 
 PAGE_SIZE = 25
 
-# The record forms offer at most this many baked items or gift boxes, as the target pages'
-# search does: a select of hundreds helps nobody (docs/record-forms.md).
-SEARCH_LIMIT = 50
 SEARCH_MAX_LENGTH = 100
 
 # Where a service's argument name differs from the run forms' field name.
