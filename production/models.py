@@ -138,12 +138,13 @@ class Purchase(HouseholdOwned, TimeStamped):
 
     class Meta:
         ordering = ["-purchased_on", "-id"]
-        # The latest price of a product reads its newest purchase first (docs/performance.md,
-        # "What keeps a page fast").
+        # The latest price of a product reads its newest purchase first, and the purchases
+        # page its newest fifty (docs/performance.md, "What keeps a page fast").
         indexes = [
             models.Index(
                 fields=["household", "product", "purchased_on", "id"], name="purchase_latest"
-            )
+            ),
+            models.Index(fields=["household", "purchased_on", "id"], name="purchase_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(packages__gt=0), name="purchase_packages_positive"),

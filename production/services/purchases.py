@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from bakeplanner.errors import ConversionError, InUse, ValidationFailed
 from bakeplanner.logs import logged_operation
@@ -86,13 +86,14 @@ def base_units_per_package(product: Product, ingredient: Ingredient) -> Decimal:
     return amount * ML_PER_CUP / density
 
 
-def _drawn_lot_filter(tx: Tx) -> Q:
-    """Lots some of whose stock has left, or that any ledger row points at."""
+def _drawn_lot(tx: Tx, lot: str) -> Q:
+    """The lot at `lot` (a path from the rows filtered) has lost some of its stock, or a
+    ledger row points at it."""
     return (
-        Q(quantity_remaining__lt=F("quantity_initial"))
-        | Q(Exists(tx.raw_objects(ProductionConsumption).filter(lot=OuterRef("pk"))))
-        | Q(Exists(tx.raw_objects(AssemblyPackagingConsumption).filter(lot=OuterRef("pk"))))
-        | Q(Exists(tx.raw_objects(StockAdjustmentLot).filter(lot=OuterRef("pk"))))
+        Q(**{f"{lot}quantity_remaining__lt": F(f"{lot}quantity_initial")})
+        | Q(Exists(tx.raw_objects(ProductionConsumption).filter(lot=OuterRef(f"{lot}pk"))))
+        | Q(Exists(tx.raw_objects(AssemblyPackagingConsumption).filter(lot=OuterRef(f"{lot}pk"))))
+        | Q(Exists(tx.raw_objects(StockAdjustmentLot).filter(lot=OuterRef(f"{lot}pk"))))
     )
 
 
@@ -266,11 +267,12 @@ def list_purchases(
 ) -> Page:
     """A page of purchases, newest first by default, each with its `lot` and a `drawn` flag."""
     tx.require()
-    drawn = tx.objects(InventoryLot).filter(_drawn_lot_filter(tx), purchase=OuterRef("pk"))
+    # Checked on each shown row's own lot: the database looks up the ledgers of fifty lots
+    # instead of working out which of all the household's lots were drawn from.
     queryset = (
         tx.objects(Purchase)
         .select_related("product__ingredient", "lot")
-        .annotate(drawn=Exists(drawn))
+        .annotate(drawn=ExpressionWrapper(_drawn_lot(tx, "lot__"), output_field=BooleanField()))
     )
     if q.strip():
         term = q.strip()

@@ -244,6 +244,16 @@ def test_list_purchases_marks_drawn_ones_and_searches(spec_world, tx):
     ]
 
 
+def test_list_purchases_marks_a_lot_with_a_ledger_row_drawn_even_when_refilled(spec_world, tx):
+    record_depletion(tx, spec_world.sugar.pk, 10, "g", reason="spoilage", notes="")
+    InventoryLot.objects.filter(pk=spec_world.lot3.pk).update(quantity_remaining=1000)
+
+    drawn = {p.pk: p.drawn for p in list_purchases(tx).object_list}
+
+    assert drawn[spec_world.lot3.purchase_id] is True
+    assert drawn[spec_world.lot2.purchase_id] is False
+
+
 def test_record_purchase_is_all_or_nothing(pantry, household):
     product_id = pantry["flour_big"].pk
     assert_all_or_nothing(
