@@ -71,7 +71,8 @@ def load_on_hand(tx: Tx, ingredient_ids: set[int]) -> dict[int, Decimal]:
         return {}
     rows = (
         tx.objects(InventoryLot)
-        .filter(ingredient_id__in=ingredient_ids)
+        # By the key itself: no foreign key check per id (docs/performance.md).
+        .filter(ingredient__pk__in=ingredient_ids)
         .order_by()
         .values("ingredient_id")
         .annotate(total=Sum("quantity_remaining"))
@@ -94,7 +95,8 @@ def load_offers(tx: Tx, ingredients: dict[int, Ingredient]) -> dict[int, list[Of
     plans: dict[tuple[str, int], ConversionPlan | None] = {}
     for pk, ingredient_id, name, brand, preferred, package_quantity, package_unit, price in (
         tx.objects(Product)
-        .filter(ingredient_id__in=ingredients)
+        # By the key itself: no foreign key check per id (docs/performance.md).
+        .filter(ingredient__pk__in=ingredients)
         .annotate(latest_price=Subquery(latest.values("price_per_package")[:1]))
         .order_by("ingredient_id", "id")
         .values_list(

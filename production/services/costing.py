@@ -116,7 +116,8 @@ def extend_price_book(
     for ingredient_id, remaining, cost_per_unit, price_unknown in (
         household_lots(tx)
         .with_stock()
-        .filter(ingredient_id__in=ids)
+        # By the key itself: no foreign key check per id (docs/performance.md).
+        .filter(ingredient__pk__in=ids)
         # Oldest first within each ingredient, in the order of the index that serves it.
         .order_by("ingredient_id", "received_on", "id")
         .values_list("ingredient_id", "quantity_remaining", "cost_per_unit", "price_unknown")
