@@ -412,9 +412,9 @@ def _runs_without_event(tx: Tx) -> dict[str, Any]:
     baked = baking.aggregate(count=Count("id"), cost=Sum("total_ingredient_cost"))
     packed = packing.aggregate(count=Count("id"), cost=Sum("packaging_cost"))
     recent: list[tuple[Any, int, dict[str, Any]]] = []
-    for run in baking.select_related("recipe").order_by("-produced_at", "-id")[
-        :RUNS_WITHOUT_EVENT_SHOWN
-    ]:
+    # The most recent runs are read only when there are some (usually none).
+    shown = RUNS_WITHOUT_EVENT_SHOWN if baked["count"] else 0
+    for run in baking.select_related("recipe").order_by("-produced_at", "-id")[:shown]:
         recent.append(
             (
                 run.produced_at,
@@ -429,8 +429,9 @@ def _runs_without_event(tx: Tx) -> dict[str, Any]:
                 },
             )
         )
+    shown = RUNS_WITHOUT_EVENT_SHOWN if packed["count"] else 0
     for packing_run in packing.select_related("finished_good").order_by("-assembled_at", "-id")[
-        :RUNS_WITHOUT_EVENT_SHOWN
+        :shown
     ]:
         recent.append(
             (
