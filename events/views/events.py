@@ -24,6 +24,7 @@ from bakeplanner.pages import (
     read_context,
     read_or_404,
     run_action,
+    url_maker,
 )
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
@@ -41,7 +42,7 @@ from events.services import (
 from events.services.event_list import count_event_assignments, get_event_list
 from events.services.plan_progress import plan_steps
 from events.views.choices import package_choices, recipient_choices
-from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
+from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links
 from events.views.tags import allergen_panel
 
 ASSIGNMENTS_PER_PAGE = 100

@@ -10,11 +10,12 @@ from django.shortcuts import render
 
 from bakeplanner.display import percent_text, plural
 from bakeplanner.households import membership_of
+from bakeplanner.pages import url_maker
 from bakeplanner.tx import request_tx
 from events.forms.home import DashboardFilterForm
 from events.services import get_events_with_plan
 from events.services.plan_progress import plan_steps
-from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links, url_maker
+from events.views.plan_rows import bake_rows, days_left_text, pack_rows, step_links
 
 # A card shows the rows with the most left to do; the event page has all of them.
 ROWS_PER_CARD = 8

@@ -7,21 +7,12 @@ plan renders as fast as a short one (docs/performance.md). Bars are drawn inline
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 
 from bakeplanner.display import count_of, percent_text, plural
-
-
-def url_maker(name: str) -> Callable[[int], str]:
-    """`reverse` once, then fill in ids by string: a long table would otherwise spend most of
-    its time resolving the same URL pattern again and again."""
-    marker = 987654321
-    template = reverse(name, args=[marker])
-    head, tail = template.split(str(marker))
-    return lambda pk: f"{head}{pk}{tail}"
+from bakeplanner.pages import url_maker
 
 
 def days_left_text(days: int) -> str:

@@ -26,6 +26,7 @@ from bakeplanner.pages import (
     read_context,
     show_error,
     sort_headers,
+    url_maker,
     write_with,
 )
 from bakeplanner.params import whole_number_or_none
@@ -261,6 +262,15 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
         page = list_purchases(
             tx, q=params["q"], sort=params["sort"], page=request.GET.get("page", 1)
         )
+        # Each row's links, filled in from patterns reversed once for the page.
+        ingredient = url_maker("production:ingredient_detail")
+        links = [
+            (name, url_maker(f"production:purchase_{name}"))
+            for name in ("edit", "delete", "correct")
+        ]
+        for purchase in page.object_list:
+            purchase.ingredient_url = ingredient(purchase.product.ingredient_id)
+            purchase.urls = {name: make(purchase.pk) for name, make in links}
         query = {k: v for k, v in params.items() if v}
         return {
             "page": page,
@@ -446,6 +456,9 @@ def inventory(request: HttpRequest) -> HttpResponse:
         )
         shown = {**params, "kind": kind, "in_stock": "1" if in_stock else ""}
         query = {k: v for k, v in shown.items() if v}
+        ingredient = url_maker("production:ingredient_detail")
+        for row in listed["rows"]:
+            row["url"] = ingredient(row["ingredient_id"])
         return {
             **listed,
             "page_query": urlencode(query),

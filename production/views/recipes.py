@@ -23,6 +23,7 @@ from bakeplanner.pages import (
     posted_data,
     read_context,
     sort_headers,
+    url_maker,
 )
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.tx import Tx
@@ -87,6 +88,9 @@ def recipe_list(request: HttpRequest) -> HttpResponse:
             per_page=RECIPES_PER_PAGE,
         )
         shown = {**params, "archived": "1" if archived else ""}
+        recipe_url = url_maker("production:recipe_detail")
+        for row in page.object_list:
+            row["url"] = recipe_url(row["recipe"].pk)
         return {
             "page": page,
             "rows": page.object_list,
