@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 from bakeplanner.decorators import member_required
 from bakeplanner.display import money, plural
 from bakeplanner.errors import DomainError, InsufficientInventory, InsufficientStock, NotFound
-from bakeplanner.pages import SEARCH_LIMIT, or_404, posted_data, show_error
+from bakeplanner.pages import SEARCH_LIMIT, or_404, posted_data, show_error, url_maker
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import TOKEN_FIELD, Replayed, once, replayed_response
 from bakeplanner.tx import Tx, request_tx
@@ -388,9 +388,11 @@ def _run_list(
             dates = services.get_run_best_before(tx, [run["id"] for run in runs])
             for run in runs:
                 run["best_before"] = _best_before(dates.get(run["id"]))
+    detail = url_maker(f"production:{kind}_run_detail")
     for run in runs:
         _for_display(run, when)
         run["event_name"] = event_names.get(run["event_id"]) if run["event_id"] else None
+        run["url"] = detail(run["id"])
     ctx = {
         "runs": runs,
         "form": form,
