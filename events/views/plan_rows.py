@@ -56,7 +56,15 @@ def pack_url(
 def _bar(done: int, plan: int, pct: float) -> dict[str, Any]:
     width = 100 if pct >= 100 else max(0, min(100, int(pct)))
     # Text already: the template prints it twice a row, and an int would be localised each time.
-    return {"width": str(width), "complete": plan > 0 and done >= plan, "pct": percent_text(pct)}
+    complete = plan > 0 and done >= plan
+    return {
+        "width": str(width),
+        "complete": complete,
+        "pct": percent_text(pct),
+        # The bar's classes and the tick after the count, ready to print.
+        "css": f"w-pct-{width} bg-success" if complete else f"w-pct-{width}",
+        "tick": " ✓" if complete else "",
+    }
 
 
 # What each kind of plan row counts, where it is recorded and where its target is set.
