@@ -54,6 +54,7 @@ PAGES = [
     pytest.param(fixed("production:stock_count"), id="stock count"),
     pytest.param(fixed("production:purchase_list"), id="purchases"),
     pytest.param(fixed("production:ingredient_list"), id="ingredients"),
+    pytest.param(fixed("production:product_list"), id="products"),
     pytest.param(fixed("production:recipe_list"), id="recipes"),
     pytest.param(fixed("production:finished_unit_list"), id="baked items"),
     pytest.param(fixed("production:finished_good_list"), id="gift boxes"),

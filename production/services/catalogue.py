@@ -6,7 +6,8 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
 from bakeplanner.display import plural
@@ -53,7 +54,9 @@ __all__ = [
     "delete_product",
     "get_ingredient_detail",
     "list_ingredients",
+    "list_ingredients_page",
     "list_products",
+    "list_products_page",
     "update_ingredient",
     "update_product",
 ]
@@ -288,6 +291,23 @@ def list_ingredients(
 ) -> list[WithAnnotations[Ingredient, IngredientTotals]]:
     """Ingredients with `on_hand` and `product_count`; searchable and sortable."""
     tx.require()
+    return list(_ingredients(tx, q, kind, sort))
+
+
+def list_ingredients_page(
+    tx: Tx, *, q: str = "", kind: str = "", sort: str = "name", page: Any = 1, per_page: int = 50
+) -> Page:
+    """One page of `list_ingredients`: only its rows are read (docs/performance.md)."""
+    tx.require()
+    return _evaluated(Paginator(_ingredients(tx, q, kind, sort), per_page).get_page(page))
+
+
+def _evaluated(page: Page) -> Page:
+    page.object_list = list(page.object_list)  # read inside the unit of work
+    return page
+
+
+def _ingredients(tx: Tx, q: str, kind: str, sort: str) -> QuerySet[Any]:
     queryset = tx.objects(Ingredient).annotate(
         name_lower=Lower("name"),
         on_hand=Coalesce(
@@ -304,7 +324,7 @@ def list_ingredients(
         )
     if kind in KINDS:
         queryset = queryset.filter(kind=kind)
-    return list(queryset.order_by(*sort_ordering(sort, INGREDIENT_SORTS, "name"), "pk"))
+    return queryset.order_by(*sort_ordering(sort, INGREDIENT_SORTS, "name"), "pk")
 
 
 def get_ingredient_detail(tx: Tx, ingredient_id: int) -> dict[str, Any]:
@@ -517,6 +537,18 @@ def list_products(
 ) -> list[WithAnnotations[Product, ProductPrices]]:
     """Every product with its ingredient and `latest_price` (per package, or None)."""
     tx.require()
+    return list(_products(tx, q, sort))
+
+
+def list_products_page(
+    tx: Tx, *, q: str = "", sort: str = "ingredient", page: Any = 1, per_page: int = 50
+) -> Page:
+    """One page of `list_products`: only its rows are read and priced."""
+    tx.require()
+    return _evaluated(Paginator(_products(tx, q, sort), per_page).get_page(page))
+
+
+def _products(tx: Tx, q: str, sort: str) -> QuerySet[Any]:
     latest_price = Subquery(
         tx.raw_objects(Purchase)
         .filter(product=OuterRef("pk"), **PRICED)
@@ -533,4 +565,4 @@ def list_products(
         queryset = queryset.filter(
             Q(ingredient__name__icontains=term) | Q(brand__icontains=term) | Q(name__icontains=term)
         )
-    return list(queryset.order_by(*sort_ordering(sort, PRODUCT_SORTS, "ingredient"), "pk"))
+    return queryset.order_by(*sort_ordering(sort, PRODUCT_SORTS, "ingredient"), "pk")

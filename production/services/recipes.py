@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from bakeplanner.display import plural
 from bakeplanner.errors import ConversionError, InUse, ValidationFailed
@@ -56,6 +56,7 @@ __all__ = [
     "delete_recipe",
     "get_recipe_detail",
     "list_finished_units",
+    "list_finished_units_page",
     "list_recipes",
     "list_recipes_page",
     "remove_recipe_component",
@@ -449,13 +450,27 @@ def delete_finished_unit(tx: Tx, finished_unit_id: int) -> None:
 def list_finished_units(tx: Tx, *, q: str = "", sort: str = "recipe") -> list[FinishedUnit]:
     """Every baked item with its recipe, stock and average cost."""
     tx.require()
+    return list(_finished_units(tx, q, sort))
+
+
+def list_finished_units_page(
+    tx: Tx, *, q: str = "", sort: str = "recipe", page: Any = 1, per_page: int = 50
+) -> Page:
+    """One page of `list_finished_units`: only its rows are read."""
+    tx.require()
+    shown = Paginator(_finished_units(tx, q, sort), per_page).get_page(page)
+    shown.object_list = list(shown.object_list)  # read inside the unit of work
+    return shown
+
+
+def _finished_units(tx: Tx, q: str, sort: str) -> QuerySet[FinishedUnit]:
     queryset = tx.objects(FinishedUnit).select_related("recipe")
     if q.strip():
         term = q.strip()
         queryset = queryset.filter(
             Q(name__icontains=term) | Q(recipe__name__icontains=term) | Q(item_unit__icontains=term)
         )
-    return list(queryset.order_by(*sort_ordering(sort, FINISHED_UNIT_SORTS, "recipe"), "pk"))
+    return queryset.order_by(*sort_ordering(sort, FINISHED_UNIT_SORTS, "recipe"), "pk")
 
 
 # --- Reads --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -352,6 +353,27 @@ def test_lists_search_and_sort(world, member_client):
     assert html.index(">Sugar<") < html.index(">Flour<")
     # An unknown sort key is ignored, never an error.
     assert member_client.get(reverse("production:purchase_list") + "?sort=drop").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "noun", "row"),
+    [
+        ("ingredient_list", "ingredients", "Spice"),
+        ("product_list", "products", "Spice"),
+        ("finished_unit_list", "baked items", "Biscuit"),
+    ],
+)
+def test_long_catalogue_lists_come_fifty_rows_a_page(world, member_client, name, noun, row):
+    _grow(world.household, 0, 60)
+    url = reverse(f"production:{name}")
+
+    first = member_client.get(url + "?q=" + row.lower()).content.decode()
+    second = member_client.get(url + "?q=" + row.lower() + "&page=2").content.decode()
+
+    assert first.count(f">{row} ") == 50
+    assert f"Page 1 of 2 · 60 {noun}" in first
+    assert re.search(rf'href="\?q={row.lower()}[^"]*page=2"', first)  # keeps the search
+    assert second.count(f">{row} ") == 10
 
 
 # --- Query budgets ------------------------------------------------------------------------------

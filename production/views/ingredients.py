@@ -55,8 +55,8 @@ from production.services import (
     get_inventory_page,
     get_purchase_corrections,
     list_adjustments,
-    list_ingredients,
-    list_products,
+    list_ingredients_page,
+    list_products_page,
     list_purchases,
     preview_purchase_correction,
     record_depletion,
@@ -72,6 +72,9 @@ from production.services.lookup import get_owned
 from production.views.choices import ingredient_choices, product_choices
 
 # --- Ingredients ----------------------------------------------------------------------------
+
+# The ingredient and product lists show this many rows a page, like the stock page.
+CATALOGUE_PER_PAGE = 50
 
 INGREDIENT_COLUMNS = [
     ("name", "Name", False),
@@ -89,8 +92,21 @@ def ingredient_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
 
     def build(tx: Tx) -> dict[str, Any]:
+        page = list_ingredients_page(
+            tx,
+            q=params["q"],
+            kind=kind,
+            sort=params["sort"],
+            page=request.GET.get("page", 1),
+            per_page=CATALOGUE_PER_PAGE,
+        )
+        url = url_maker("production:ingredient_detail")
+        for ingredient in page.object_list:
+            ingredient.url = url(ingredient.pk)
         return {
-            "ingredients": list_ingredients(tx, q=params["q"], kind=kind, sort=params["sort"]),
+            "page": page,
+            "ingredients": page.object_list,
+            "page_query": urlencode({k: v for k, v in {**params, "kind": kind}.items() if v}),
             "headers": sort_headers(request, params["sort"], INGREDIENT_COLUMNS),
             "kind": kind,
             **params,
@@ -175,8 +191,22 @@ def product_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, "ingredient")
 
     def build(tx: Tx) -> dict[str, Any]:
+        page = list_products_page(
+            tx,
+            q=params["q"],
+            sort=params["sort"],
+            page=request.GET.get("page", 1),
+            per_page=CATALOGUE_PER_PAGE,
+        )
+        ingredient = url_maker("production:ingredient_detail")
+        edit = url_maker("production:product_edit")
+        for product in page.object_list:
+            product.ingredient_url = ingredient(product.ingredient_id)
+            product.edit_url = edit(product.pk)
         return {
-            "products": list_products(tx, q=params["q"], sort=params["sort"]),
+            "page": page,
+            "products": page.object_list,
+            "page_query": urlencode({k: v for k, v in params.items() if v}),
             "headers": sort_headers(request, params["sort"], PRODUCT_COLUMNS),
             **params,
         }

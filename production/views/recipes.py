@@ -46,7 +46,7 @@ from production.services import (
     estimate_recipe_cost,
     get_allergens,
     get_recipe_detail,
-    list_finished_units,
+    list_finished_units_page,
     list_recipes_page,
     remove_recipe_component,
     remove_recipe_ingredient,
@@ -317,8 +317,17 @@ def finished_unit_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, "recipe")
 
     def build(tx: Tx) -> dict[str, Any]:
+        page = list_finished_units_page(
+            tx,
+            q=params["q"],
+            sort=params["sort"],
+            page=request.GET.get("page", 1),
+            per_page=RECIPES_PER_PAGE,
+        )
         return {
-            "units": list_finished_units(tx, q=params["q"], sort=params["sort"]),
+            "page": page,
+            "units": page.object_list,
+            "page_query": urlencode({k: v for k, v in params.items() if v}),
             "headers": sort_headers(request, params["sort"], FINISHED_UNIT_COLUMNS),
             **params,
         }
