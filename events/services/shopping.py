@@ -273,12 +273,10 @@ def _shopping(tx: Tx, event_id: int, include_packaging: bool) -> dict[str, Any]:
     event_pk, item_lines, packaging_lines = _lines(tx, event_id, include_packaging)
     lines = item_lines + packaging_lines
     dtos = [line.dto() for line in lines]
-    summary = _summary(event_pk, lines)
     return {
-        "event_id": event_pk,
+        **_summary(event_pk, lines),
         "items": dtos[: len(item_lines)],
         "packaging": dtos[len(item_lines) :],
-        **summary,
         "_lines": list(zip(lines, dtos, strict=True)),
     }
 

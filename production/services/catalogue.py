@@ -6,7 +6,7 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
@@ -38,6 +38,7 @@ from production.services.lookup import (
     clean_text,
     get_owned,
     household_lots,
+    page_of,
     rename,
     sort_ordering,
     usage,
@@ -299,12 +300,7 @@ def list_ingredients_page(
 ) -> Page:
     """One page of `list_ingredients`: only its rows are read (docs/performance.md)."""
     tx.require()
-    return _evaluated(Paginator(_ingredients(tx, q, kind, sort), per_page).get_page(page))
-
-
-def _evaluated(page: Page) -> Page:
-    page.object_list = list(page.object_list)  # read inside the unit of work
-    return page
+    return page_of(_ingredients(tx, q, kind, sort), per_page, page)
 
 
 def _ingredients(tx: Tx, q: str, kind: str, sort: str) -> QuerySet[Any]:
@@ -545,7 +541,7 @@ def list_products_page(
 ) -> Page:
     """One page of `list_products`: only its rows are read and priced."""
     tx.require()
-    return _evaluated(Paginator(_products(tx, q, sort), per_page).get_page(page))
+    return page_of(_products(tx, q, sort), per_page, page)
 
 
 def _products(tx: Tx, q: str, sort: str) -> QuerySet[Any]:

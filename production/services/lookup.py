@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models.fields.reverse_related import ForeignObjectRel
 
@@ -75,6 +76,14 @@ def household_runs(tx: Tx, model: type[Run]) -> RunQuerySet[Run]:
     """The household's production or assembly runs, with the run filters (`not_reversed()`,
     `for_event()`) at hand (the models' default manager is built from `RunQuerySet`)."""
     return cast("RunQuerySet[Run]", tx.objects(model))
+
+
+def page_of(rows: Any, per_page: int, number: Any) -> Page:
+    """Page `number` of `rows` (a queryset: only that page's rows are read), read now, inside
+    the unit of work; a number out of range gives the nearest page."""
+    page = Paginator(rows, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
 
 
 # --- Input checks --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import logging
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from bakeplanner.errors import ConversionError, InUse, ValidationFailed
@@ -35,6 +35,7 @@ from production.services.lookup import (
     clean_decimal,
     clean_text,
     get_owned,
+    page_of,
     sort_ordering,
 )
 
@@ -284,7 +285,4 @@ def list_purchases(
             | Q(notes__icontains=term)
         )
     queryset = queryset.order_by(*sort_ordering(sort, PURCHASE_SORTS, "date"), "-pk")
-    paginator = Paginator(queryset, per_page)
-    result = paginator.get_page(page)
-    result.object_list = list(result.object_list)  # evaluated inside the unit of work
-    return result
+    return page_of(queryset, per_page, page)

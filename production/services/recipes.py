@@ -40,6 +40,7 @@ from production.services.lookup import (
     clean_text,
     clean_whole_number,
     get_owned,
+    page_of,
     rename,
     sort_ordering,
     usage,
@@ -458,9 +459,7 @@ def list_finished_units_page(
 ) -> Page:
     """One page of `list_finished_units`: only its rows are read."""
     tx.require()
-    shown = Paginator(_finished_units(tx, q, sort), per_page).get_page(page)
-    shown.object_list = list(shown.object_list)  # read inside the unit of work
-    return shown
+    return page_of(_finished_units(tx, q, sort), per_page, page)
 
 
 def _finished_units(tx: Tx, q: str, sort: str) -> QuerySet[FinishedUnit]:
