@@ -15,6 +15,7 @@ built), and their time is the least the call could take with the same queries.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import statistics
 import tempfile
@@ -42,6 +43,7 @@ from production.services import record_assembly, record_batch_production
 from tooling.bench_seed import PASSWORD, World, seed
 
 __all__ = [
+    "FLOOR_PAGE",
     "PASSWORD",
     "Measured",
     "ScaleResult",
@@ -243,21 +245,40 @@ def page_urls(world: World) -> list[tuple[str, str]]:
     ]
 
 
+# The least any signed-in page costs: an address that names nothing answers with the
+# "not found" page, through the same session, sign-in, middleware and layout as every page,
+# and reads nothing of the household (docs/performance.md, "The request floor").
+FLOOR_PAGE = "floor: signed-in page, nothing read"
+FLOOR_URL = "/bench-floor/no-such-page/"
+
+
 def pages(world: World) -> list[tuple[str, str, Callable[[], int]]]:
     """(name, "page", call) of the pages; each call returns the response's size in bytes."""
     client = Client()
     client.force_login(world.user)
 
-    def page(url: str) -> Callable[[], int]:
+    def page(url: str, status: int = 200) -> Callable[[], int]:
         def run() -> int:
             response = client.get(url)
-            if response.status_code != 200:
+            if response.status_code != status:
                 raise RuntimeError(f"{url} answered {response.status_code}")
             return len(response.content)
 
         return run
 
-    return [(name, "page", page(url)) for name, url in page_urls(world)]
+    def floor() -> int:
+        # Django logs every 404 as a warning; the floor is measured without that line.
+        request_log = logging.getLogger("django.request")
+        disabled = request_log.disabled
+        request_log.disabled = True
+        try:
+            return page(FLOOR_URL, status=404)()
+        finally:
+            request_log.disabled = disabled
+
+    return [(name, "page", page(url)) for name, url in page_urls(world)] + [
+        (FLOOR_PAGE, "page", floor)
+    ]
 
 
 def run_scale(scale: int, repeat: int) -> ScaleResult:

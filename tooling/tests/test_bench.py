@@ -63,6 +63,7 @@ def test_every_page_and_operation_is_measured_and_nothing_is_left_changed():
         "recipients",
         "baking runs",
         "settings",
+        bench.FLOOR_PAGE,
     }
     assert all(row.response_bytes and row.sql_ms is not None for row in pages.values())
     writes = [row for row in result.results if row.kind == "write"]
@@ -107,6 +108,23 @@ def test_targets_table_marks_a_page_over_its_time_ratio_or_size():
     table = perfdoc.targets_markdown(
         [scale(16, 30.0, 10.0, 1024), scale(64, 90.0, 9.0, 300_000)], ""
     )
-    assert "| dashboard | 40 | 30.0 | yes | 3.0× | yes | 293.0 KB | **no** |" in table
+    assert "| dashboard | 40 | 30.0 | yes | 3.0× | 40.0 | yes | 293.0 KB | **no** |" in table
     table = perfdoc.targets_markdown([scale(16, 50.0, 10.0, 1024), scale(64, 90.0, 9.0, 2048)], "")
-    assert "| dashboard | 40 | 50.0 | **no** | 5.0× | **no** | 2.0 KB | yes |" in table
+    assert "| dashboard | 40 | 50.0 | **no** | 5.0× | 40.0 | **no** | 2.0 KB | yes |" in table
+
+
+def test_targets_table_leaves_the_floor_out_and_states_it_below():
+    def scale(s):
+        return bench.ScaleResult(
+            s,
+            1.0,
+            {},
+            [
+                bench.Measured("dashboard", "page", 9, 30.0, 10.0, 1024),
+                bench.Measured(bench.FLOOR_PAGE, "page", 2, 6.5, 0.1, 2048),
+            ],
+        )
+
+    table = perfdoc.targets_markdown([scale(16), scale(64)], "")
+    assert f"| {bench.FLOOR_PAGE} |" not in table
+    assert "reads nothing (the missing-page answer: 2 queries, 2.0 KB) takes 6.5 ms" in table
