@@ -38,7 +38,7 @@ from production.services.lookup import (
     clean_text,
     get_owned,
     household_lots,
-    page_of,
+    page_of_ids,
     rename,
     sort_ordering,
     usage,
@@ -298,21 +298,32 @@ def list_ingredients(
 def list_ingredients_page(
     tx: Tx, *, q: str = "", kind: str = "", sort: str = "name", page: Any = 1, per_page: int = 50
 ) -> Page:
-    """One page of `list_ingredients`: only its rows are read (docs/performance.md)."""
+    """One page of `list_ingredients`: the page's ids are chosen first, and only their stock
+    and products are summed (docs/performance.md)."""
     tx.require()
-    return page_of(_ingredients(tx, q, kind, sort), per_page, page)
-
-
-def _ingredients(tx: Tx, q: str, kind: str, sort: str) -> QuerySet[Any]:
-    queryset = tx.objects(Ingredient).annotate(
-        name_lower=Lower("name"),
-        on_hand=Coalesce(
-            _on_hand_subquery(tx),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=20, decimal_places=3),
-        ),
-        product_count=Count("products", distinct=True),
+    return page_of_ids(
+        _ingredients(tx, q, kind, sort, figures=False).values_list("pk", flat=True),
+        lambda ids: _ingredients(tx, "", "", sort).filter(pk__in=ids),
+        per_page,
+        page,
     )
+
+
+def _ingredients(tx: Tx, q: str, kind: str, sort: str, *, figures: bool = True) -> QuerySet[Any]:
+    """The household's ingredients in `sort` order; with `figures`, each with `on_hand` and
+    `product_count` (the stock is summed anyway when it is the order)."""
+    ordering = sort_ordering(sort, INGREDIENT_SORTS, "name")
+    queryset = tx.objects(Ingredient).annotate(name_lower=Lower("name"))
+    if figures or "on_hand" in {field.lstrip("-") for field in ordering}:
+        queryset = queryset.annotate(
+            on_hand=Coalesce(
+                _on_hand_subquery(tx),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=20, decimal_places=3),
+            )
+        )
+    if figures:
+        queryset = queryset.annotate(product_count=Count("products", distinct=True))
     if q.strip():
         term = q.strip()
         queryset = queryset.filter(
@@ -320,7 +331,7 @@ def _ingredients(tx: Tx, q: str, kind: str, sort: str) -> QuerySet[Any]:
         )
     if kind in KINDS:
         queryset = queryset.filter(kind=kind)
-    return queryset.order_by(*sort_ordering(sort, INGREDIENT_SORTS, "name"), "pk")
+    return queryset.order_by(*ordering, "pk")
 
 
 def get_ingredient_detail(tx: Tx, ingredient_id: int) -> dict[str, Any]:
@@ -539,26 +550,37 @@ def list_products(
 def list_products_page(
     tx: Tx, *, q: str = "", sort: str = "ingredient", page: Any = 1, per_page: int = 50
 ) -> Page:
-    """One page of `list_products`: only its rows are read and priced."""
+    """One page of `list_products`: the page's ids are chosen first, and only they are
+    priced and their purchases counted."""
     tx.require()
-    return page_of(_products(tx, q, sort), per_page, page)
+    return page_of_ids(
+        _products(tx, q, sort, figures=False).values_list("pk", flat=True),
+        lambda ids: _products(tx, "", sort).filter(pk__in=ids),
+        per_page,
+        page,
+    )
 
 
-def _products(tx: Tx, q: str, sort: str) -> QuerySet[Any]:
-    latest_price = Subquery(
-        tx.raw_objects(Purchase)
-        .filter(product=OuterRef("pk"), **PRICED)
-        .order_by("-purchased_on", "-id")
-        .values("price_per_package")[:1]
-    )
-    queryset = (
-        tx.objects(Product)
-        .select_related("ingredient")
-        .annotate(latest_price=latest_price, purchase_count=Count("purchases"))
-    )
+def _products(tx: Tx, q: str, sort: str, *, figures: bool = True) -> QuerySet[Any]:
+    """The household's products with their ingredient in `sort` order; with `figures`, each
+    with `latest_price` (per package, or None) and `purchase_count` (the price is read anyway
+    when it is the order)."""
+    ordering = sort_ordering(sort, PRODUCT_SORTS, "ingredient")
+    queryset = tx.objects(Product).select_related("ingredient")
+    if figures or "latest_price" in {field.lstrip("-") for field in ordering}:
+        queryset = queryset.annotate(
+            latest_price=Subquery(
+                tx.raw_objects(Purchase)
+                .filter(product=OuterRef("pk"), **PRICED)
+                .order_by("-purchased_on", "-id")
+                .values("price_per_package")[:1]
+            )
+        )
+    if figures:
+        queryset = queryset.annotate(purchase_count=Count("purchases"))
     if q.strip():
         term = q.strip()
         queryset = queryset.filter(
             Q(ingredient__name__icontains=term) | Q(brand__icontains=term) | Q(name__icontains=term)
         )
-    return queryset.order_by(*sort_ordering(sort, PRODUCT_SORTS, "ingredient"), "pk")
+    return queryset.order_by(*ordering, "pk")

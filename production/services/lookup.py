@@ -9,7 +9,7 @@ the services of this package, which call `tx.require()` before reaching them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -83,6 +83,23 @@ def page_of(rows: Any, per_page: int, number: Any) -> Page:
     the unit of work; a number out of range gives the nearest page."""
     page = Paginator(rows, per_page).get_page(number)
     page.object_list = list(page.object_list)
+    return page
+
+
+def page_of_ids(
+    ids: Any,
+    rows_for: Callable[[list[int]], Iterable[models.Model]],
+    per_page: int,
+    number: Any,
+) -> Page:
+    """Page `number` of a list whose figures cost a query per row: `ids` (a queryset of
+    primary keys in the list's order) is counted and cut to the page first, then `rows_for`
+    reads the full rows of that page's ids only, kept in the page's order
+    (docs/performance.md, "What keeps a page fast")."""
+    page = Paginator(ids, per_page).get_page(number)
+    shown = list(page.object_list)
+    by_id = {row.pk: row for row in rows_for(shown)}
+    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
     return page
 
 
