@@ -6,7 +6,8 @@ the demand engine says the event needs; rows without a target are "suggested". T
 services of events/services/progress.py keep reporting targets only; this module reads the
 same runs and targets through the demand engine, for many events at once, in a constant
 number of queries (the engine's seven, which bring the fulfilment counts along, one for
-the baked items to link to and one for the events themselves).
+the events themselves, and one for the baked items to link to when a recipe is planned by
+its target alone).
 """
 
 from __future__ import annotations
@@ -93,9 +94,8 @@ class EventPlan:
     assignments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
 
 
-def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow], list[PlanRow]]:
-    # A recipe or gift box is in the plan when the event needs it or a target names it; a
-    # target of zero is a decision too ("none this year") and stays visible.
+def _needed_most(demand: Demand) -> dict[int, int]:
+    """Recipe → the baked item of it the event needs most of (ties: the lowest id)."""
     needed_most: dict[int, tuple[int, int]] = {}  # recipe → (units needed, baked item)
     for unit in demand.units.values():
         if unit.units_needed and (
@@ -104,6 +104,14 @@ def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow
             > (needed_most[unit.recipe_id][0], -needed_most[unit.recipe_id][1])
         ):
             needed_most[unit.recipe_id] = (unit.units_needed, unit.finished_unit_id)
+    return {recipe_id: unit_id for recipe_id, (_, unit_id) in needed_most.items()}
+
+
+def _rows(
+    demand: Demand, needed_most: dict[int, int], units_by_recipe: dict[int, int]
+) -> tuple[list[PlanRow], list[PlanRow]]:
+    # A recipe or gift box is in the plan when the event needs it or a target names it; a
+    # target of zero is a decision too ("none this year") and stays visible.
     baking = [
         PlanRow(
             "bake",
@@ -114,7 +122,7 @@ def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow
             r.batches_needed,
             r.produced,
             # The baked item the event needs most of, else the recipe's first.
-            needed_most[r.recipe_id][1]
+            needed_most[r.recipe_id]
             if r.recipe_id in needed_most
             else units_by_recipe.get(r.recipe_id),
         )
@@ -131,21 +139,27 @@ def _rows(demand: Demand, units_by_recipe: dict[int, int]) -> tuple[list[PlanRow
 
 def _plans(tx: Tx, events: list[Event]) -> dict[int, EventPlan]:
     demands = load_demands(tx, events)
-    recipe_ids = {rid for demand in demands.values() for rid in demand.recipes}
+    needed_most = {event_id: _needed_most(demand) for event_id, demand in demands.items()}
+    # Only a recipe planned by its target alone (no baked item of it needed) links to its
+    # first baked item; usually there are none, and then nothing is read.
+    target_only = {
+        recipe_id
+        for event_id, demand in demands.items()
+        for recipe_id, recipe in demand.recipes.items()
+        if recipe.target is not None and recipe_id not in needed_most[event_id]
+    }
     units_by_recipe: dict[int, int] = {}
-    if recipe_ids:
-        # Every baked item of the household (a catalogue, like the goods): cheaper than
-        # sending the ids of hundreds of recipes.
+    if target_only:
         for recipe_id, unit_id in (
             tx.objects(FinishedUnit)
+            .filter(recipe__pk__in=target_only)
             .order_by("recipe_id", "name", "id")
             .values_list("recipe_id", "pk")
         ):
-            if recipe_id in recipe_ids:
-                units_by_recipe.setdefault(recipe_id, unit_id)
+            units_by_recipe.setdefault(recipe_id, unit_id)
     plans: dict[int, EventPlan] = {}
     for event in events:
-        baking, packing = _rows(demands[event.pk], units_by_recipe)
+        baking, packing = _rows(demands[event.pk], needed_most[event.pk], units_by_recipe)
         plans[event.pk] = EventPlan(event, baking, packing)
         for status, (rows, packages) in demands[event.pk].fulfilment.items():
             plans[event.pk].assignments[status] = rows
@@ -215,8 +229,8 @@ def get_events_with_plan(
 ) -> list[dict[str, Any]]:
     """Events by date then name, each with its plan rows (baking and packing) and progress.
 
-    Same filters and refusals as `get_events_with_progress`; nine queries whatever the number
-    and size of the events.
+    Same filters and refusals as `get_events_with_progress`; eight queries (nine when a recipe
+    is planned by its target alone) whatever the number and size of the events.
     """
     tx.require()
     today = timezone.localdate()

@@ -308,3 +308,14 @@ def test_the_next_step_link_opens_record_baking_with_everything_chosen(member_cl
     assert f'<option value="{world.finger.pk}" selected>' in form
     assert f'<option value="{world.event.pk}" selected>' in form
     assert 'name="num_batches" value="2"' in form
+
+
+def test_baked_items_are_read_only_for_recipes_planned_by_target_alone(tx, world):
+    with CaptureQueriesContext(connection) as needed_only:
+        get_event_plan_progress(tx, world.event.pk)
+    production_target(world.household, world.other_event, world.cookies, 3)
+    with CaptureQueriesContext(connection) as with_target_only:
+        get_event_plan_progress(tx, world.other_event.pk)
+    units_read = 'FROM "production_finishedunit"'
+    assert not any(units_read in q["sql"] for q in needed_only)
+    assert sum(units_read in q["sql"] for q in with_target_only) == 1
