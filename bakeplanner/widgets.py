@@ -55,3 +55,36 @@ class LongSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(parts)),
         )
+
+
+class DateInput(forms.DateInput):
+    """A date picker (`<input type="date">`) written in Python, the same markup as Django's
+    `DateInput` with that type: forms that show one on every visit (the home page's filter,
+    the record forms) skip a template render per field."""
+
+    input_type = "date"
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            NOT_SELECTED if shown is None else format_html(' value="{}"', str(shown)),
+            _attrs(widget["attrs"]),
+        )
+
+
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    """Attributes in their order, as Django's widget template writes them: True bare, False
+    left out, anything else as text."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )

@@ -1,10 +1,13 @@
-"""`LongSelect` writes the same markup as Django's `Select`, without a template per option."""
+"""`LongSelect` and `DateInput` write the same markup as Django's widgets, without their
+templates."""
 
+import datetime as dt
 import re
 
+import pytest
 from django import forms
 
-from bakeplanner.widgets import LongSelect
+from bakeplanner.widgets import DateInput, LongSelect
 
 CHOICES = [
     ("", "Choose…"),
@@ -36,3 +39,15 @@ def test_the_chosen_option_is_selected_and_labels_are_escaped():
     assert '<option value="Europe/Paris" selected>Europe/Paris</option>' in html
     assert "&lt;C&gt;" in html and 'value="a&amp;b"' in html
     assert html.count(" selected") == 1
+
+
+@pytest.mark.parametrize("value", [None, "", dt.date(2026, 12, 1), "2026-13-40", '"><b>'])
+@pytest.mark.parametrize("date_format", [None, "%Y-%m-%d"])
+@pytest.mark.parametrize(
+    "attrs",
+    [{"class": "form-control"}, {"class": "a", "required": True, "disabled": False, "title": "x"}],
+)
+def test_a_date_input_is_the_same_as_djangos(value, date_format, attrs):
+    django_widget = forms.DateInput(attrs={"type": "date", **attrs}, format=date_format)
+    ours = DateInput(attrs=dict(attrs), format=date_format)
+    assert ours.render("on", value) == django_widget.render("on", value)

@@ -8,6 +8,7 @@ from django import forms
 
 from bakeplanner.dates import BoundedDateField
 from bakeplanner.display import plural
+from bakeplanner.widgets import DateInput
 from events.forms.common import (
     Choices,
     PageForm,
@@ -24,7 +25,7 @@ from events.services.events import NAME_MAX_LENGTH
 class EventForm(forms.Form):
     name = forms.CharField(label="Name", max_length=NAME_MAX_LENGTH)
     event_date = BoundedDateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date", widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = notes_field()
 

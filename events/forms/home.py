@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from bakeplanner.dates import BoundedDateField
+from bakeplanner.widgets import DateInput, LongSelect
 
 
 class DashboardFilterForm(forms.Form):
@@ -14,13 +15,12 @@ class DashboardFilterForm(forms.Form):
         label="Show",
         choices=[("active_future", "Upcoming"), ("past", "Past"), ("all", "All")],
         required=False,
+        widget=LongSelect,
     )
     date_from = BoundedDateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From", required=False, widget=DateInput(attrs={"type": "date"})
     )
-    date_to = BoundedDateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = BoundedDateField(label="To", required=False, widget=DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -9,13 +9,14 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from bakeplanner.dates import LATEST, BoundedDateField
+from bakeplanner.widgets import DateInput
 from events.models import Event
 
 
 class CloneEventForm(forms.Form):
     name = forms.CharField(label="Name of the new event", max_length=120)
     event_date = BoundedDateField(
-        label="Date of the new event", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of the new event", widget=DateInput(attrs={"type": "date"})
     )
     copy_targets = forms.BooleanField(
         label="Copy the baking and packing targets too", required=False

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bakeplanner.dates import BoundedDateField
 from bakeplanner.submissions import OneTimeFormMixin
+from bakeplanner.widgets import DateInput
 
 __all__ = ["BoughtLineForm", "BoughtLineFormSet", "RecordBoughtForm", "TickForm"]
 
@@ -43,7 +44,7 @@ class TickForm(forms.Form):
 class RecordBoughtForm(OneTimeFormMixin, forms.Form):
     purchased_on = BoundedDateField(
         label="Bought on",
-        widget=forms.DateInput(attrs={"type": "date", **CONTROL}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"type": "date", **CONTROL}, format="%Y-%m-%d"),
     )
     supplier = forms.CharField(
         label="Shop", max_length=120, required=False, widget=forms.TextInput(attrs=CONTROL)

@@ -20,6 +20,7 @@ from bakeplanner.dates import BoundedDateField
 from bakeplanner.params import whole_number_or_none
 from bakeplanner.submissions import OneTimeFormMixin
 from bakeplanner.units import FAMILY_CHOICES, UNIT_CHOICES
+from bakeplanner.widgets import DateInput
 from production.allergens import ALLERGEN_CHOICES
 from production.forms import set_choices
 from production.models import FinishedGoodComponent, Ingredient, StockAdjustment
@@ -153,7 +154,7 @@ class PurchaseForm(OneTimeFormMixin, CatalogueForm):
         label="Product", coerce=int, help_text="Grouped by ingredient."
     )
     purchased_on = BoundedDateField(
-        label="Bought on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Bought on", widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     packages = _quantity_field("Packages bought", max_digits=12, places=3, initial=1)
     price_per_package = forms.DecimalField(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bakeplanner.dates import BoundedDateField
 from bakeplanner.submissions import OneTimeFormMixin
+from bakeplanner.widgets import DateInput
 from production.forms import set_choices
 from production.forms.catalogue import GroupedChoices
 from production.quick_entry import MAX_LINE_LENGTH
@@ -60,7 +61,7 @@ class QuickPurchaseRowForm(forms.Form):
     )
     purchased_on = BoundedDateField(
         label="Bought on",
-        widget=forms.DateInput(attrs={"type": "date", **CONTROL}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"type": "date", **CONTROL}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, products: GroupedChoices, **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from django import forms
 from bakeplanner.dates import BoundedDateField, BoundedDateTimeField
 from bakeplanner.display import plural
 from bakeplanner.submissions import TOKEN_FIELD, OneTimeFormMixin
+from bakeplanner.widgets import DateInput
 from production.forms import set_choices
 from production.models import ProductionRun
 from production.services.assembly import MAX_ASSEMBLY_QUANTITY
@@ -255,12 +256,12 @@ class RunFilterForm(forms.Form):
     start = BoundedDateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = BoundedDateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(
