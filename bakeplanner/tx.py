@@ -6,8 +6,9 @@ Callers (views, commands, admin actions, tests) open the unit of work; services 
 
 from __future__ import annotations
 
+import copy
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
@@ -42,6 +43,8 @@ class _Scope:
 
     connection: BaseDatabaseWrapper
     open: bool = True
+    # Rows read by id in a read-only unit of work, by (model, id): see `Tx.row_by_id`.
+    rows: dict[tuple[type[models.Model], int], models.Model] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,23 @@ class Tx:
         """
         self.require()
         return model._default_manager.using(self.using).all()
+
+    def row_by_id(self, model: type[M], pk: int, read: Callable[[], M]) -> M:
+        """The row `read()` returns, read once per read-only unit of work.
+
+        A read-only unit of work sees one snapshot (docs/transactions.md, "Read-only units
+        of work"), so a row read again by id is the same row: a page whose services each
+        check the event they are given reads it once. Each caller gets its own copy, so one
+        service's changes to the instance reach no other. A unit of work that writes reads
+        the row every time.
+        """
+        if not self.read_only:
+            return read()
+        key = (model, pk)
+        row = self._scope.rows.get(key)
+        if row is None:
+            row = self._scope.rows[key] = read()
+        return cast(M, copy.copy(row))
 
     @property
     def connection(self) -> BaseDatabaseWrapper:

@@ -51,7 +51,9 @@ def get_owned(
     if lock:
         queryset = queryset.select_for_update()
     try:
-        return queryset.get(pk=key)
+        if lock:
+            return queryset.get(pk=key)
+        return tx.row_by_id(model, key, lambda: queryset.get(pk=key))
     except ObjectDoesNotExist:  # the model's own DoesNotExist
         raise NotFound(name, pk) from None
 
