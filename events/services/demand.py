@@ -19,20 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Sum
-
 from bakeplanner.errors import ValidationFailed
 from bakeplanner.tx import Tx
-from events.models import AssemblyTarget, Assignment, Event, PackageItem, ProductionTarget
+from events.models import Event
+from events.services import demand_reads as reads
 from production.models import (
-    AssemblyRun,
     FinishedGoodComponent,
     Ingredient,
-    ProductionRun,
     RecipeComponent,
     RecipeIngredient,
 )
-from production.services.lookup import get_owned, household_runs
+from production.services.lookup import get_owned
 from production.services.recipe_tree import (
     MAX_DEPTH,
     ConversionPlan,
@@ -242,24 +239,14 @@ def _load(
     package_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     fulfilment: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     if assignment_rows:
-        for pk, event_pk, recipient_id, package_id, quantity in (
-            tx.objects(Assignment)
-            .filter(event_id__in=event_ids)
-            .order_by("id")
-            .values_list("pk", "event_id", "recipient_id", "package_id", "quantity")
+        for pk, event_pk, recipient_id, package_id, quantity in reads.assignment_rows(
+            tx, event_ids
         ):
             assignments[event_pk].append(AssignmentRow(pk, recipient_id, package_id, quantity))
             package_counts[event_pk][package_id] += quantity
     else:
         # Package counts and fulfilment counts from one read of the covering index.
-        for event_pk, package_id, status, rows, quantity in (
-            tx.objects(Assignment)
-            .filter(event_id__in=event_ids)
-            .order_by()
-            .values("event_id", "package_id", "fulfillment_status")
-            .annotate(rows=Count("id"), total=Sum("quantity"))
-            .values_list("event_id", "package_id", "fulfillment_status", "rows", "total")
-        ):
+        for event_pk, package_id, status, rows, quantity in reads.assignment_rollup(tx, event_ids):
             package_counts[event_pk][package_id] += int(quantity or 0)
             tally = fulfilment[event_pk].get(status, (0, 0))
             fulfilment[event_pk][status] = (tally[0] + rows, tally[1] + int(quantity or 0))
@@ -271,13 +258,7 @@ def _load(
         # The household's whole catalogue of package contents, like the goods' components
         # below (a few rows per package), kept for the packages the events use: cheaper than
         # a list of hundreds of ids to send and check.
-        for package_id, package_name, good_id, good_name, quantity in (
-            tx.objects(PackageItem)
-            .order_by("id")
-            .values_list(
-                "package_id", "package__name", "finished_good_id", "finished_good__name", "quantity"
-            )
-        ):
+        for package_id, package_name, good_id, good_name, quantity in reads.package_contents(tx):
             if package_id in package_ids:
                 package_names[package_id] = package_name
                 package_goods[package_id].append((good_id, quantity))
@@ -333,39 +314,15 @@ def _load(
     )
     good_names.update(parts.nested_names)
 
-    production_targets = list(
-        tx.objects(ProductionTarget)
-        .filter(event_id__in=event_ids)
-        .order_by("id")
-        .values_list("event_id", "recipe_id", "recipe__name", "target_batches", "notes")
-    )
-    assembly_targets = list(
-        tx.objects(AssemblyTarget)
-        .filter(event_id__in=event_ids)
-        .order_by("id")
-        .values_list(
-            "event_id", "finished_good_id", "finished_good__name", "target_quantity", "notes"
-        )
-    )
+    production_targets = reads.production_targets(tx, event_ids)
+    assembly_targets = reads.assembly_targets(tx, event_ids)
     produced: dict[tuple[int, int], int] = {
         (event_pk, recipe_id): int(batches or 0)
-        for event_pk, recipe_id, batches in household_runs(tx, ProductionRun)
-        .filter(event_id__in=event_ids)
-        .not_reversed()
-        .order_by()
-        .values("event_id", "recipe_id")
-        .annotate(batches=Sum("num_batches"))
-        .values_list("event_id", "recipe_id", "batches")
+        for event_pk, recipe_id, batches in reads.batches_baked(tx, event_ids)
     }
     assembled: dict[tuple[int, int], int] = {
         (event_pk, good_id): int(total or 0)
-        for event_pk, good_id, total in household_runs(tx, AssemblyRun)
-        .filter(event_id__in=event_ids)
-        .not_reversed()
-        .order_by()
-        .values("event_id", "finished_good_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("event_id", "finished_good_id", "total")
+        for event_pk, good_id, total in reads.boxes_packed(tx, event_ids)
     }
 
     result: dict[int, Demand] = {}
