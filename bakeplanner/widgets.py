@@ -3,7 +3,9 @@
 `LongSelect` writes its options in Python. Django's `Select` renders every option through a
 template of its own, which is most of a page's time once a list has hundreds of options
 (the time zones: about 600). The markup is the same as `Select`'s for options without
-attributes of their own (docs/performance.md, "What keeps a page fast").
+attributes of their own (docs/performance.md, "What keeps a page fast"). The inputs and the
+text area below write the same markup as Django's for the same reason, on the forms a
+household opens most.
 """
 
 from __future__ import annotations
@@ -57,24 +59,57 @@ class LongSelect(forms.Select):
         )
 
 
-class DateInput(forms.DateInput):
-    """A date picker (`<input type="date">`) written in Python, the same markup as Django's
-    `DateInput` with that type: forms that show one on every visit (the home page's filter,
-    the record forms) skip a template render per field."""
+def _input(widget: dict[str, Any]) -> SafeString:
+    """Django's `input.html`, written in Python."""
+    shown = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        NOT_SELECTED if shown is None else format_html(' value="{}"', str(shown)),
+        _attrs(widget["attrs"]),
+    )
+
+
+class _WrittenInput(forms.widgets.Input):
+    """An input written in Python with the markup of Django's widget template: forms shown
+    on every visit (the home page's filter, the record forms) skip a template render per
+    field."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return _input(self.get_context(name, value, attrs)["widget"])
+
+
+class DateInput(_WrittenInput, forms.DateInput):
+    """A date picker (`<input type="date">`)."""
 
     input_type = "date"
+
+
+class DateTimeInput(_WrittenInput, forms.DateTimeInput):
+    """A date and time picker (`<input type="datetime-local">`)."""
+
+    input_type = "datetime-local"
+
+
+class NumberInput(_WrittenInput, forms.NumberInput):
+    pass
+
+
+class Textarea(forms.Textarea):
+    """Django's `Textarea`, written in Python with the same markup."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = widget["value"]
         return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
+            '<textarea name="{}"{}>\n{}</textarea>',
             widget["name"],
-            NOT_SELECTED if shown is None else format_html(' value="{}"', str(shown)),
             _attrs(widget["attrs"]),
+            widget["value"] or "",
         )
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django import forms
 
-from bakeplanner.widgets import DateInput, LongSelect
+from bakeplanner.widgets import DateInput, DateTimeInput, LongSelect, NumberInput, Textarea
 
 CHOICES = [
     ("", "Choose…"),
@@ -51,3 +51,20 @@ def test_a_date_input_is_the_same_as_djangos(value, date_format, attrs):
     django_widget = forms.DateInput(attrs={"type": "date", **attrs}, format=date_format)
     ours = DateInput(attrs=dict(attrs), format=date_format)
     assert ours.render("on", value) == django_widget.render("on", value)
+
+
+@pytest.mark.parametrize("value", [None, "", "0", 3, "12.5", '"><b>', "two\nlines"])
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [
+        (NumberInput, forms.NumberInput),
+        (Textarea, forms.Textarea),
+        (DateTimeInput, forms.DateTimeInput),
+    ],
+)
+def test_the_written_inputs_are_the_same_as_djangos(ours, djangos, value):
+    attrs = {"inputmode": "numeric", "rows": 2, "required": True, "disabled": False}
+    kwargs = {"attrs": dict(attrs)}
+    if djangos is forms.DateTimeInput:
+        kwargs["attrs"]["type"] = "datetime-local"
+    assert ours(**kwargs).render("n", value) == djangos(**kwargs).render("n", value)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bakeplanner.dates import BoundedDateField
 from bakeplanner.submissions import OneTimeFormMixin
-from bakeplanner.widgets import DateInput
+from bakeplanner.widgets import DateInput, NumberInput, Textarea
 from production.forms import set_choices
 from production.forms.catalogue import GroupedChoices
 from production.quick_entry import MAX_LINE_LENGTH
@@ -30,7 +30,7 @@ class QuickEntryForm(forms.Form):
     lines = forms.CharField(
         label="Quick add",
         max_length=MAX_LINES * (MAX_LINE_LENGTH + 2),
-        widget=forms.Textarea,
+        widget=Textarea,
     )
 
 
@@ -50,14 +50,14 @@ class QuickPurchaseRowForm(forms.Form):
         max_digits=12,
         decimal_places=3,
         min_value=Decimal("0.001"),
-        widget=forms.NumberInput(attrs=NUMBER),
+        widget=NumberInput(attrs=NUMBER),
     )
     price_per_package = forms.DecimalField(
         label="Price per package",
         max_digits=12,
         decimal_places=4,
         min_value=Decimal(0),
-        widget=forms.NumberInput(attrs=NUMBER),
+        widget=NumberInput(attrs=NUMBER),
     )
     purchased_on = BoundedDateField(
         label="Bought on",

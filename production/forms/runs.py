@@ -17,7 +17,7 @@ from django import forms
 from bakeplanner.dates import BoundedDateField, BoundedDateTimeField
 from bakeplanner.display import plural
 from bakeplanner.submissions import TOKEN_FIELD, OneTimeFormMixin
-from bakeplanner.widgets import DateInput
+from bakeplanner.widgets import DateInput, DateTimeInput, LongSelect, NumberInput, Textarea
 from production.forms import set_choices
 from production.models import ProductionRun
 from production.services.assembly import MAX_ASSEMBLY_QUANTITY
@@ -37,7 +37,7 @@ def _notes_field(label: str = "Notes", *, help_text: str = "") -> forms.CharFiel
         max_length=TEXT_MAX_LENGTH,
         strip=False,  # text is stored as given
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
 
 
@@ -46,7 +46,7 @@ def _when_field(label: str) -> BoundedDateTimeField:
         label=label,
         required=False,
         help_text="Leave empty for now.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
@@ -55,6 +55,7 @@ def _event_field(events: GroupedChoices) -> forms.TypedChoiceField:
         label="Event",
         required=False,
         choices=[("", "No event (stock for later)"), *events],
+        widget=LongSelect,
         coerce=int,
         empty_value=None,
         help_text="Optional: the event this counts towards.",
@@ -76,6 +77,7 @@ def _submit_helper(label: str, *, check_url: str = "") -> FormHelper:
 class ProductionRunForm(OneTimeFormMixin):
     finished_unit = forms.TypedChoiceField(
         label="What did you bake?",
+        widget=LongSelect,
         coerce=int,
         empty_value=None,
         help_text="Grouped by recipe.",
@@ -85,7 +87,7 @@ class ProductionRunForm(OneTimeFormMixin):
         min_value=1,
         max_value=MAX_BATCHES,
         initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=NumberInput(attrs={"inputmode": "numeric"}),
     )
     scale = forms.DecimalField(
         label="Scale",
@@ -95,19 +97,20 @@ class ProductionRunForm(OneTimeFormMixin):
         decimal_places=3,
         initial=Decimal("1"),
         help_text="1 = the recipe as written; 0.5 = a half batch.",
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.001"}),
+        widget=NumberInput(attrs={"inputmode": "decimal", "step": "0.001"}),
     )
     actual_yield = forms.IntegerField(
         label="How many came out?",
         required=False,
         min_value=0,
         help_text="Leave empty if everything came out (the expected yield).",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=NumberInput(attrs={"inputmode": "numeric"}),
     )
     loss_category = forms.ChoiceField(
         label="What happened to the rest?",
         required=False,
         choices=[("", "Nothing lost"), *ProductionRun.LOSS_CHOICES],
+        widget=LongSelect,
     )
     loss_notes = _notes_field("Loss notes")
     event = forms.TypedChoiceField(coerce=int, required=False)  # replaced in __init__
@@ -178,14 +181,14 @@ class ProductionRunForm(OneTimeFormMixin):
 
 class AssemblyRunForm(OneTimeFormMixin):
     finished_good = forms.TypedChoiceField(
-        label="Which gift box did you make?", coerce=int, empty_value=None
+        label="Which gift box did you make?", coerce=int, empty_value=None, widget=LongSelect
     )
     quantity = forms.IntegerField(
         label="How many?",
         min_value=1,
         max_value=MAX_ASSEMBLY_QUANTITY,
         initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=NumberInput(attrs={"inputmode": "numeric"}),
     )
     event = forms.TypedChoiceField(coerce=int, required=False)  # replaced in __init__
     assembled_at = _when_field("Packed at")
@@ -237,7 +240,7 @@ class ReverseRunForm(forms.Form):
     reason = forms.CharField(
         label="Why are you undoing it?",
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text="Kept with the run, so the history explains itself.",
     )
 
