@@ -6,7 +6,7 @@ page reads what its form needs, binds and validates the form, then calls the ser
 write unit of work (`write_with`); a `DomainError` is shown on the form and nothing changes
 (a one-button POST uses `run_action` and shows it as a message instead). `form_page` and
 `delete_page` are that whole flow for a create/edit page and a confirm-delete page;
-`list_params` and `sort_headers` serve the searchable, sortable lists.
+`list_params`, `sort_headers` and `list_page_links` serve the searchable, sortable lists.
 
 This module belongs to the core: it never imports an app.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -38,6 +39,7 @@ __all__ = [
     "Refused",
     "delete_page",
     "form_page",
+    "list_page_links",
     "list_params",
     "object_or_404",
     "or_404",
@@ -259,13 +261,25 @@ SEARCH_LIMIT = 50
 
 def page_links(request: HttpRequest, page: Page, *, param: str = "page") -> dict[str, Any]:
     """Previous/next links of a paginated list that keep the page's other query parameters,
-    and what is shown (`templates/partials/page_nav.html` prints them)."""
+    and what is shown (`templates/partials/pager.html` prints them)."""
 
     def link(number: int) -> str:
         params = request.GET.copy()
         params[param] = str(number)
         return "?" + params.urlencode()
 
+    return _pager(page, link)
+
+
+def list_page_links(page: Page, shown: Mapping[str, str]) -> dict[str, Any]:
+    """`page_links` for a searchable, sortable list: the links carry the list's own search,
+    sort and filters as it read them (`shown`; empty ones left out), not whatever else the
+    request had."""
+    query = {key: value for key, value in shown.items() if value}
+    return _pager(page, lambda number: "?" + urlencode({**query, "page": number}))
+
+
+def _pager(page: Page, link: Callable[[int], str]) -> dict[str, Any]:
     return {
         "page": page,
         "previous": link(page.previous_page_number()) if page.has_previous() else "",

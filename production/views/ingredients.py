@@ -20,6 +20,7 @@ from bakeplanner.pages import (
     SMALL_HIDDEN,
     delete_page,
     form_page,
+    list_page_links,
     list_params,
     object_or_404,
     posted_data,
@@ -104,9 +105,8 @@ def ingredient_list(request: HttpRequest) -> HttpResponse:
         for ingredient in page.object_list:
             ingredient.url = url(ingredient.pk)
         return {
-            "page": page,
             "ingredients": page.object_list,
-            "page_query": urlencode({k: v for k, v in {**params, "kind": kind}.items() if v}),
+            "pager": list_page_links(page, {**params, "kind": kind}),
             "headers": sort_headers(request, params["sort"], INGREDIENT_COLUMNS),
             "kind": kind,
             **params,
@@ -204,9 +204,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
             product.ingredient_url = ingredient(product.ingredient_id)
             product.edit_url = edit(product.pk)
         return {
-            "page": page,
             "products": page.object_list,
-            "page_query": urlencode({k: v for k, v in params.items() if v}),
+            "pager": list_page_links(page, params),
             "headers": sort_headers(request, params["sort"], PRODUCT_COLUMNS),
             **params,
         }
@@ -485,13 +484,12 @@ def inventory(request: HttpRequest) -> HttpResponse:
             per_page=INVENTORY_PER_PAGE,
         )
         shown = {**params, "kind": kind, "in_stock": "1" if in_stock else ""}
-        query = {k: v for k, v in shown.items() if v}
         ingredient = url_maker("production:ingredient_detail")
         for row in listed["rows"]:
             row["url"] = ingredient(row["ingredient_id"])
         return {
             **listed,
-            "page_query": urlencode(query),
+            "pager": list_page_links(listed["page"], shown),
             "headers": sort_headers(request, params["sort"], INVENTORY_COLUMNS),
             "kind": kind,
             "in_stock": in_stock,

@@ -6,7 +6,6 @@ See docs/design.md, "Catalogue" and "Estimated and actual costs".
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from bakeplanner.pages import (
     SMALL_HIDDEN,
     delete_page,
     form_page,
+    list_page_links,
     list_params,
     object_or_404,
     posted_data,
@@ -92,9 +92,8 @@ def recipe_list(request: HttpRequest) -> HttpResponse:
         for row in page.object_list:
             row["url"] = recipe_url(row["recipe"].pk)
         return {
-            "page": page,
             "rows": page.object_list,
-            "page_query": urlencode({k: v for k, v in shown.items() if v}),
+            "pager": list_page_links(page, shown),
             "headers": sort_headers(request, params["sort"], RECIPE_COLUMNS),
             "archived": archived,
             **params,
@@ -325,9 +324,8 @@ def finished_unit_list(request: HttpRequest) -> HttpResponse:
             per_page=RECIPES_PER_PAGE,
         )
         return {
-            "page": page,
             "units": page.object_list,
-            "page_query": urlencode({k: v for k, v in params.items() if v}),
+            "pager": list_page_links(page, params),
             "headers": sort_headers(request, params["sort"], FINISHED_UNIT_COLUMNS),
             **params,
         }
