@@ -119,8 +119,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     year = whole_number_or_none(request.GET.get("year", ""))
 
     def build(tx: Tx) -> dict[str, Any]:
+        listed = get_event_list(tx, year=year)
+        detail = url_maker("events:event_detail")
         return {
-            **get_event_list(tx, year=year),
+            **listed,
+            "rows": [{"event": event, "url": detail(event.pk)} for event in listed["events"]],
             "form": forms.EventForm(submit="Create event", action=reverse("events:event_create")),
         }
 

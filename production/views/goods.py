@@ -18,6 +18,7 @@ from bakeplanner.pages import (
     posted_data,
     read_context,
     sort_headers,
+    url_maker,
 )
 from bakeplanner.tx import Tx
 from production.allergens import allergen_texts
@@ -54,8 +55,10 @@ def finished_good_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, "name")
 
     def build(tx: Tx) -> dict[str, Any]:
+        detail = url_maker("production:finished_good_detail")
+        goods = list_finished_goods(tx, q=params["q"], sort=params["sort"])
         return {
-            "goods": list_finished_goods(tx, q=params["q"], sort=params["sort"]),
+            "rows": [{"good": good, "url": detail(good.pk)} for good in goods],
             "headers": sort_headers(request, params["sort"], FINISHED_GOOD_COLUMNS),
             **params,
         }

@@ -323,6 +323,11 @@ def finished_unit_list(request: HttpRequest) -> HttpResponse:
             page=request.GET.get("page", 1),
             per_page=RECIPES_PER_PAGE,
         )
+        recipe = url_maker("production:recipe_detail")
+        adjust = url_maker("production:finished_unit_adjust")
+        for unit in page.object_list:
+            unit.recipe_url = recipe(unit.recipe_id)
+            unit.adjust_url = adjust(unit.pk)
         return {
             "units": page.object_list,
             "pager": list_page_links(page, params),
