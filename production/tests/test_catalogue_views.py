@@ -371,7 +371,7 @@ def test_long_catalogue_lists_come_fifty_rows_a_page(world, member_client, name,
     second = member_client.get(url + "?q=" + row.lower() + "&page=2").content.decode()
 
     assert first.count(f">{row} ") == 50
-    assert f"Page 1 of 2 · 60 {noun}" in first
+    assert f"Showing 1–50 of 60 {noun} (page 1 of 2)." in first
     assert re.search(rf'href="\?q={row.lower()}[^"]*page=2"', first)  # keeps the search
     assert second.count(f">{row} ") == 10
 

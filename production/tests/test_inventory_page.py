@@ -58,7 +58,7 @@ def test_the_stock_page_shows_one_page_and_links_the_next(spec_world, member_cli
     url = reverse("production:inventory")
     first = member_client.get(url, {"kind": "food"}).content.decode()
     assert "Spice 000" in first and "Spice 054" not in first
-    assert "Page 1 of 2" in first
+    assert "(page 1 of 2)" in first
     assert "kind=food&amp;page=2" in first
     second = member_client.get(url, {"kind": "food", "page": 2}).content.decode()
     assert "Spice 054" in second and "Spice 000" not in second
