@@ -92,50 +92,55 @@ def package_contents(tx: Tx) -> list[tuple[Any, ...]]:
     return _rows(tx, sql, [tx.household.pk])
 
 
-def production_targets(tx: Tx, event_ids: list[int]) -> list[tuple[Any, ...]]:
-    """(event, recipe, recipe name, batches, notes) of the events' baking targets, by id."""
-    t = _Table(tx, ProductionTarget, "t")
-    r = _Table(tx, Recipe, "r")
+def _targets(
+    tx: Tx,
+    model: type[models.Model],
+    item: str,
+    item_model: type[models.Model],
+    amount: str,
+    event_ids: list[int],
+) -> list[tuple[Any, ...]]:
+    """(event, item, item name, amount, notes) of the events' targets in `model`, by id."""
+    t = _Table(tx, model, "t")
+    n = _Table(tx, item_model, "n")
     sql = (
-        f"SELECT {t('event')}, {t('recipe')}, {r('name')}, {t('target_batches')}, "
-        f"{t('notes')} FROM {t} JOIN {r} ON {r('id')} = {t('recipe')} "
+        f"SELECT {t('event')}, {t(item)}, {n('name')}, {t(amount)}, {t('notes')} "
+        f"FROM {t} JOIN {n} ON {n('id')} = {t(item)} "
         f"WHERE {t('household')} = %s AND {t('event')} IN {_in(event_ids)} "
         f"ORDER BY {t('id')}"
     )
     return _rows(tx, sql, [tx.household.pk, *event_ids])
+
+
+def _run_totals(
+    tx: Tx, model: type[models.Model], item: str, amount: str, event_ids: list[int]
+) -> list[tuple[Any, ...]]:
+    """(event, item, total amount) of the events' runs in `model`, reversed runs left out."""
+    b = _Table(tx, model, "b")
+    sql = (
+        f"SELECT {b('event')}, {b(item)}, SUM({b(amount)}) FROM {b} "
+        f"WHERE {b('household')} = %s AND {b('event')} IN {_in(event_ids)} "
+        f"AND {b('reversed_at')} IS NULL GROUP BY {b('event')}, {b(item)}"
+    )
+    return _rows(tx, sql, [tx.household.pk, *event_ids])
+
+
+def production_targets(tx: Tx, event_ids: list[int]) -> list[tuple[Any, ...]]:
+    """(event, recipe, recipe name, batches, notes) of the events' baking targets, by id."""
+    return _targets(tx, ProductionTarget, "recipe", Recipe, "target_batches", event_ids)
 
 
 def assembly_targets(tx: Tx, event_ids: list[int]) -> list[tuple[Any, ...]]:
     """(event, gift box, gift box name, quantity, notes) of the events' packing targets, by
     id."""
-    t = _Table(tx, AssemblyTarget, "t")
-    g = _Table(tx, FinishedGood, "g")
-    sql = (
-        f"SELECT {t('event')}, {t('finished_good')}, {g('name')}, {t('target_quantity')}, "
-        f"{t('notes')} FROM {t} JOIN {g} ON {g('id')} = {t('finished_good')} "
-        f"WHERE {t('household')} = %s AND {t('event')} IN {_in(event_ids)} "
-        f"ORDER BY {t('id')}"
-    )
-    return _rows(tx, sql, [tx.household.pk, *event_ids])
+    return _targets(tx, AssemblyTarget, "finished_good", FinishedGood, "target_quantity", event_ids)
 
 
 def batches_baked(tx: Tx, event_ids: list[int]) -> list[tuple[Any, ...]]:
     """(event, recipe, batches) baked for the events, runs that were reversed left out."""
-    b = _Table(tx, ProductionRun, "b")
-    sql = (
-        f"SELECT {b('event')}, {b('recipe')}, SUM({b('num_batches')}) FROM {b} "
-        f"WHERE {b('household')} = %s AND {b('event')} IN {_in(event_ids)} "
-        f"AND {b('reversed_at')} IS NULL GROUP BY {b('event')}, {b('recipe')}"
-    )
-    return _rows(tx, sql, [tx.household.pk, *event_ids])
+    return _run_totals(tx, ProductionRun, "recipe", "num_batches", event_ids)
 
 
 def boxes_packed(tx: Tx, event_ids: list[int]) -> list[tuple[Any, ...]]:
     """(event, gift box, boxes) packed for the events, runs that were reversed left out."""
-    b = _Table(tx, AssemblyRun, "b")
-    sql = (
-        f"SELECT {b('event')}, {b('finished_good')}, SUM({b('quantity')}) FROM {b} "
-        f"WHERE {b('household')} = %s AND {b('event')} IN {_in(event_ids)} "
-        f"AND {b('reversed_at')} IS NULL GROUP BY {b('event')}, {b('finished_good')}"
-    )
-    return _rows(tx, sql, [tx.household.pk, *event_ids])
+    return _run_totals(tx, AssemblyRun, "finished_good", "quantity", event_ids)
